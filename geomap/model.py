@@ -39,6 +39,8 @@ class Mention:
     end: int
     text: str
     sentence: str = ""
+    #: "name" for a place name, "demonym" for an adjective of a country ("Tunisian").
+    kind: str = "name"
 
 
 @dataclass(frozen=True)

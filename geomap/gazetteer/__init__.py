@@ -1,0 +1,423 @@
+"""The offline gazetteer: GeoNames places, countries, a curated supplement and users' own files.
+
+Sources, strongest first when they name the same thing:
+
+1. users' supplement files (``--gazetteer FILE``, CSV or GeoJSON),
+2. geomap's curated supplement (``geomap/data/supplement.csv``: border crossings,
+   sectors and other places no public gazetteer package carries),
+3. countries (``geomap/data/countries.csv``: GeoNames country table placed on
+   Natural Earth polygons, with curated aliases and demonyms),
+4. GeoNames ``cities500`` through the compact index of :mod:`geomap.gazetteer.index`.
+
+:meth:`Gazetteer.lookup` returns every candidate a name may mean with a *match*
+score in ``[0, 1]`` (how well the name matches); ranking by population and
+document context is the geocoding stage's job.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from geomap.errors import DataError, InputError
+from geomap.gazetteer.index import TIER_NORMAL, TIER_SKELETON, CityIndex, CityRow, open_index
+from geomap.gazetteer.normalize import fold, name_keys, normalize
+from geomap.model import PRECISION_AREA, PRECISION_POINT, PRECISION_REGION, Candidate
+
+__all__ = [
+    "Gazetteer",
+    "Entry",
+    "CountryInfo",
+    "load_supplement",
+    "load_countries_table",
+    "default_gazetteer",
+    "normalize",
+    "name_keys",
+]
+
+#: Match scores by how the name was found.
+MATCH_EXACT = 1.0
+MATCH_SKELETON_BASE = 0.72
+MATCH_FUZZY_SCALE = 0.6
+#: Bonus for curated sources over GeoNames when both match equally.
+BONUS_USER = 0.10
+BONUS_SUPPLEMENT = 0.05
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A gazetteer entry held in memory (supplements and countries)."""
+
+    source_id: str
+    name: str
+    lat: float
+    lon: float
+    country_code: str
+    feature: str
+    precision: int
+    uncertainty_m: float
+    population: int
+    aliases: tuple[str, ...]
+    source: str
+    bonus: float = 0.0
+
+
+@dataclass(frozen=True)
+class CountryInfo:
+    """One row of the country table."""
+
+    iso_a2: str
+    iso_a3: str
+    name: str
+    lat: float
+    lon: float
+    population: int
+    area_km2: float
+    neighbours: tuple[str, ...]
+    aliases: tuple[str, ...]
+    demonyms: tuple[str, ...]
+
+
+def _data_path(name: str) -> Path:
+    return Path(str(resources.files("geomap") / "data" / name))
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(v.strip() for v in (value or "").split("|") if v.strip())
+
+
+@lru_cache(maxsize=1)
+def load_countries_table() -> dict[str, CountryInfo]:
+    """Load ``countries.csv`` (+ curated aliases and demonyms), keyed by ISO alpha-2."""
+    path = _data_path("countries.csv")
+    if not path.exists():
+        raise DataError(f"{path} is missing: rebuild it with `python scripts/build_countries.py`.")
+    aliases: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    alias_path = _data_path("country_aliases.csv")
+    if alias_path.exists():
+        with alias_path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                aliases[row["iso_a2"]] = (_split(row.get("aliases")), _split(row.get("demonyms")))
+    out: dict[str, CountryInfo] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            cc = row["iso_a2"]
+            extra_names, demonyms = aliases.get(cc, ((), ()))
+            out[cc] = CountryInfo(
+                iso_a2=cc,
+                iso_a3=row["iso_a3"],
+                name=row["name"],
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                population=int(row["population"] or 0),
+                area_km2=float(row["area_km2"] or 0),
+                neighbours=_split(row.get("neighbours", "").replace(",", "|")),
+                aliases=tuple(dict.fromkeys((row["name"], *extra_names))),
+                demonyms=demonyms,
+            )
+    return out
+
+
+def _country_entries() -> list[Entry]:
+    entries = []
+    for c in load_countries_table().values():
+        radius = math.sqrt(c.area_km2 / math.pi) * 1000 if c.area_km2 else 0.0
+        entries.append(
+            Entry(
+                source_id=f"country:{c.iso_a2}", name=c.name, lat=c.lat, lon=c.lon, country_code=c.iso_a2,
+                feature="country", precision=PRECISION_REGION, uncertainty_m=round(radius), population=c.population,
+                aliases=c.aliases, source="GeoNames country table (CC BY 4.0) placed on Natural Earth polygons",
+            )
+        )
+    return entries
+
+
+def _float(row: dict, key: str, where: str, default: float | None = None) -> float:
+    value = row.get(key)
+    if value in (None, ""):
+        if default is not None:
+            return default
+        raise InputError(f"{where}: the column '{key}' is missing or empty; every row needs name, lat and lon.")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{where}: '{key}' = {value!r} is not a number.") from None
+
+
+def _entry_from_row(row: dict, where: str, bonus: float, default_source: str, n: int) -> Entry:
+    name = (row.get("name") or "").strip()
+    if not name:
+        raise InputError(f"{where}: a row has no 'name'; every row needs name, lat and lon.")
+    lat = _float(row, "lat", where)
+    lon = _float(row, "lon", where)
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InputError(f"{where}: {name!r} has lat={lat}, lon={lon} outside [-90, 90] × [-180, 180] (columns swapped?).")
+    precision = int(_float(row, "precision", where, PRECISION_POINT))
+    aliases = row.get("aliases") or ()
+    if isinstance(aliases, str):
+        aliases = _split(aliases)
+    return Entry(
+        source_id=str(row.get("id") or f"{Path(where).name}:{n}"),
+        name=name,
+        lat=lat,
+        lon=lon,
+        country_code=(row.get("country_code") or "").strip().upper(),
+        feature=(row.get("feature") or "place").strip(),
+        precision=precision,
+        uncertainty_m=_float(row, "uncertainty_m", where, 0.0),
+        population=int(_float(row, "population", where, 0.0)),
+        aliases=tuple(dict.fromkeys((name, *aliases))),
+        source=(row.get("source") or default_source).strip(),
+        bonus=bonus,
+    )
+
+
+def load_supplement(path: str | Path, *, bonus: float = BONUS_USER) -> list[Entry]:
+    """Read a supplement gazetteer file.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV with columns ``name, lat, lon`` and optionally ``id, aliases``
+        (``|``-separated), ``country_code, feature, precision, uncertainty_m,
+        population, source``; or a GeoJSON FeatureCollection of Points with the
+        same properties (polygons are placed on their representative point with
+        an uncertainty radius from their area).
+    bonus : float
+        Added to the match score so that these entries win ties.
+
+    Returns
+    -------
+    list of Entry
+
+    Raises
+    ------
+    InputError
+        If the file is missing, of an unknown type, or a row is malformed; the
+        message names the file and the column.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"gazetteer file {path} does not exist: pass a CSV or GeoJSON file to --gazetteer.")
+    where = str(path)
+    suffix = path.suffix.lower()
+    entries: list[Entry] = []
+    if suffix == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = {"name", "lat", "lon"} - set(reader.fieldnames or ())
+            if missing:
+                raise InputError(f"{where}: missing column(s) {sorted(missing)}; a supplement CSV needs name, lat, lon.")
+            for n, row in enumerate(reader, 1):
+                entries.append(_entry_from_row(row, where, bonus, f"user file {path.name}", n))
+    elif suffix in (".geojson", ".json"):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}: not valid JSON ({exc}).") from None
+        if data.get("type") != "FeatureCollection":
+            raise InputError(f"{where}: expected a GeoJSON FeatureCollection.")
+        from shapely.geometry import shape
+
+        for n, feat in enumerate(data.get("features", []), 1):
+            props = dict(feat.get("properties") or {})
+            geom = shape(feat["geometry"]) if feat.get("geometry") else None
+            if geom is None or geom.is_empty:
+                raise InputError(f"{where}: feature {n} has no geometry.")
+            if geom.geom_type != "Point":
+                pt = geom.representative_point()
+                if not props.get("uncertainty_m"):
+                    from pyproj import Geod  # noqa: PLC0415 - only for polygons
+
+                    area_m2 = abs(Geod(ellps="WGS84").geometry_area_perimeter(geom)[0])
+                    props["uncertainty_m"] = round(math.sqrt(area_m2 / math.pi))
+                props.setdefault("precision", PRECISION_AREA)
+            else:
+                pt = geom
+            props["lat"], props["lon"] = pt.y, pt.x  # GeoJSON is lon/lat: the one axis swap
+            entries.append(_entry_from_row(props, where, bonus, f"user file {path.name}", n))
+    else:
+        raise InputError(f"{where}: unknown gazetteer file type '{suffix}'; use .csv or .geojson.")
+    return entries
+
+
+@dataclass
+class _MemoryIndex:
+    entries: list[Entry] = field(default_factory=list)
+    by_norm: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    by_skel: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+
+    def add(self, entry: Entry) -> None:
+        i = len(self.entries)
+        self.entries.append(entry)
+        for alias in entry.aliases:
+            norm, skel = name_keys(alias)
+            if norm:
+                self.by_norm.setdefault(norm, []).append((i, norm))
+            if skel:
+                self.by_skel.setdefault(skel, []).append((i, norm))
+
+
+def _ratio(a: str, b: str) -> float:
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(a, b) / 100.0
+
+
+class Gazetteer:
+    """Offline name lookup over GeoNames, countries and supplements.
+
+    Parameters
+    ----------
+    supplements : sequence of path, optional
+        Users' supplement files; they take precedence over everything else.
+    builtin_supplement : bool
+        Include geomap's curated supplement (default True).
+    index : CityIndex, optional
+        An open GeoNames index; built/opened at the default path when omitted.
+    notify : callable, optional
+        Receives a message before a one-time index build.
+
+    Examples
+    --------
+    >>> gaz = Gazetteer()                                    # doctest: +SKIP
+    >>> gaz.lookup("Ben Guerdane")[0].name                   # doctest: +SKIP
+    'Ben Gardane'
+    """
+
+    def __init__(
+        self,
+        supplements: Sequence[str | Path] = (),
+        *,
+        builtin_supplement: bool = True,
+        index: CityIndex | None = None,
+        notify: Callable[[str], None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        self._index = index
+        self._notify = notify
+        self._progress = progress
+        self._memory = _MemoryIndex()
+        for entry in _country_entries():
+            self._memory.add(entry)
+        if builtin_supplement:
+            for entry in load_supplement(_data_path("supplement.csv"), bonus=BONUS_SUPPLEMENT):
+                self._memory.add(entry)
+        for path in supplements:
+            for entry in load_supplement(path, bonus=BONUS_USER):
+                self._memory.add(entry)
+        self.countries = load_countries_table()
+
+    @property
+    def index(self) -> CityIndex:
+        """The GeoNames index, opened (and built if needed) on first use."""
+        if self._index is None:
+            self._index = open_index(progress=self._progress, notify=self._notify)
+        return self._index
+
+    # -- candidates -------------------------------------------------------------------------
+    @staticmethod
+    def _from_entry(e: Entry, score: float, matched: str) -> Candidate:
+        return Candidate(
+            name=e.name, lat=e.lat, lon=e.lon, country_code=e.country_code, feature=e.feature,
+            population=e.population, source_id=e.source_id, score=round(min(score + e.bonus, 1.2), 4),
+            precision=e.precision, uncertainty_m=e.uncertainty_m, matched=matched,
+        )
+
+    @staticmethod
+    def _from_city(r: CityRow, score: float) -> Candidate:
+        return Candidate(
+            name=r.name, lat=r.lat, lon=r.lon, country_code=r.country_code, feature="populated place",
+            population=r.population, source_id=f"geonames:{r.geonameid}", score=round(score, 4),
+            precision=PRECISION_POINT, uncertainty_m=0.0, matched=r.alias,
+        )
+
+    def lookup(
+        self, name: str, *, country: str | None = None, fuzzy: bool = True, skeleton: bool = True, limit: int = 25
+    ) -> list[Candidate]:
+        """Return the candidates a name may mean, best match first.
+
+        Parameters
+        ----------
+        name : str
+            The name as written ("Ben Guerdane", "Sabratha", "El-Amria").
+        country : str, optional
+            ISO alpha-2 code: keep only candidates in that country.
+        fuzzy : bool
+            Fall back to fuzzy matching (rapidfuzz) when nothing matches a key.
+        skeleton : bool
+            Also match on the loose transliteration key.
+        limit : int
+            Most candidates returned.
+
+        Returns
+        -------
+        list of Candidate
+            Always a list, possibly empty. ``score`` is the match quality:
+            1.0 for a normalised exact match, less for transliteration and fuzzy
+            matches, plus a small bonus for curated sources.
+        """
+        norm, skel = name_keys(name)
+        if not norm:
+            return []
+        cc = country.upper() if country else None
+        found: dict[str, Candidate] = {}
+
+        def keep(c: Candidate) -> None:
+            if cc and c.country_code != cc:
+                return
+            old = found.get(c.source_id)
+            if old is None or c.score > old.score:
+                found[c.source_id] = c
+
+        for i, alias in self._memory.by_norm.get(norm, ()):
+            keep(self._from_entry(self._memory.entries[i], MATCH_EXACT, alias))
+        for row in self.index.lookup(norm, TIER_NORMAL):
+            keep(self._from_city(row, MATCH_EXACT))
+        if skeleton and skel:
+            for i, alias in self._memory.by_skel.get(skel, ()):
+                keep(self._from_entry(self._memory.entries[i], MATCH_SKELETON_BASE + 0.25 * _ratio(norm, alias), alias))
+            for row in self.index.lookup(skel, TIER_SKELETON):
+                keep(self._from_city(row, MATCH_SKELETON_BASE + 0.25 * _ratio(norm, row.alias)))
+        if fuzzy and not found:
+            for cand in self._fuzzy(norm):
+                keep(cand)
+        ranked = sorted(found.values(), key=lambda c: (-c.score, -c.population, c.source_id))
+        return ranked[:limit]
+
+    def _fuzzy(self, norm: str, limit: int = 10, cutoff: float = 85.0) -> Iterable[Candidate]:
+        from rapidfuzz import fuzz, process
+
+        memory_keys = list(self._memory.by_norm)
+        for key, score, _ in process.extract(norm, memory_keys, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff):
+            for i, alias in self._memory.by_norm[key]:
+                yield self._from_entry(self._memory.entries[i], MATCH_FUZZY_SCALE * score / 100, alias)
+        keys = self.index.normal_keys()
+        for key, score, _ in process.extract(norm, keys, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff):
+            for row in self.index.lookup(key, TIER_NORMAL):
+                yield replace(self._from_city(row, MATCH_FUZZY_SCALE * score / 100), matched=key)
+
+    # -- countries --------------------------------------------------------------------------
+    def country(self, code: str) -> CountryInfo | None:
+        """The country table row for an ISO alpha-2 code, or ``None``."""
+        return self.countries.get(code.upper())
+
+    def demonyms(self) -> dict[str, str]:
+        """Map folded demonym → ISO alpha-2 ("tunisian" → "TN")."""
+        return {fold(d): c.iso_a2 for c in self.countries.values() for d in c.demonyms}
+
+
+@lru_cache(maxsize=8)
+def _cached(supplements: tuple[str, ...]) -> Gazetteer:
+    return Gazetteer(supplements)
+
+
+def default_gazetteer(supplements: Sequence[str | Path] = ()) -> Gazetteer:
+    """A process-wide shared :class:`Gazetteer` for the given supplement files."""
+    return _cached(tuple(str(Path(p)) for p in supplements))

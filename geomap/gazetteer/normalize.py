@@ -1,0 +1,163 @@
+"""Name normalisation: the keys under which gazetteer names are indexed.
+
+Two levels of key, from strict to loose:
+
+``normalize``
+    case, diacritics, apostrophes, hyphens and punctuation folded; the Arabic
+    article (El/Al/Ad/Ar/As/At/Az/An...) written as ``al``; Bin/Ibn as ``ben``.
+    "Ben-Guerdane", "ben guerdane" and "BEN GUERDANE" share a key.
+``skeleton``
+    the normal key with spaces removed and common transliteration variants
+    folded (gu/dh/th/kh/q/ou/ph..., doubled letters, vowels after the first
+    letter), so "Ben Guerdane", "Ben Gardane" and "Bengardane" meet, as do
+    "Sabratha"/"Şabrātah" and "Dhehiba"/"Dehiba". A skeleton match is a weaker
+    signal than a normal-key match and is scored lower by the gazetteer.
+
+Examples
+--------
+>>> normalize("Şabrātah")
+'sabratah'
+>>> normalize("El-Amria")
+'al amria'
+>>> skeleton("Ben Guerdane") == skeleton("Bengardane") == skeleton("Ben Gardane")
+True
+>>> skeleton("Dhehiba") == skeleton("Dehiba")
+True
+>>> normalize("")
+''
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["normalize", "skeleton", "name_keys", "fold"]
+
+# Characters NFKD does not decompose into ASCII + combining marks.
+_SPECIAL = str.maketrans(
+    {
+        "ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o",
+        "đ": "d", "Đ": "d", "ð": "d", "þ": "th", "ł": "l", "Ł": "l", "ı": "i",
+        "ʼ": "", "ʻ": "", "ʿ": "", "ʾ": "", "’": "", "‘": "", "'": "", "`": "", "´": "",
+        "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-",
+    }
+)
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# Arabic definite article, with its sun-letter assimilations, as a separate token.
+_ARTICLE = {"el", "al", "ad", "adh", "ar", "as", "at", "az", "an", "ash", "ath", "ed", "er", "es", "et", "ez", "en"}
+_BEN = {"bin", "ibn", "ben", "bn"}
+# Ordered transliteration folds applied to the space-free key (longest first).
+_TRANSLIT = (
+    ("sch", "sh"),
+    ("tch", "ch"),
+    ("gue", "ge"),
+    ("gui", "gi"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+    ("ph", "f"),
+    ("dh", "d"),
+    ("th", "t"),
+    ("kh", "k"),
+    ("gh", "g"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("c", "k"),
+    ("j", "g"),
+    ("y", "i"),
+    ("w", "u"),
+    ("z", "s"),
+)
+_VOWELS = set("aeiou")
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and strip diacritics, keeping every other character.
+
+    Parameters
+    ----------
+    text : str
+        Any Unicode string.
+
+    Returns
+    -------
+    str
+        The folded string (same punctuation, ASCII letters where possible).
+    """
+    text = text.translate(_SPECIAL)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+@lru_cache(maxsize=65536)
+def normalize(name: str) -> str:
+    """Return the normal key of a place name.
+
+    Parameters
+    ----------
+    name : str
+        A place name as written ("Ben-Guerdane", "Şabrātah", "El Amria").
+
+    Returns
+    -------
+    str
+        Lower-case ASCII tokens separated by single spaces; ``""`` for a name
+        with no letters or digits.
+    """
+    tokens = _NON_ALNUM.sub(" ", fold(name)).split()
+    out = []
+    for i, tok in enumerate(tokens):
+        if tok in _ARTICLE and i + 1 < len(tokens):
+            out.append("al")
+        elif tok in _BEN and i + 1 < len(tokens):
+            out.append("ben")
+        else:
+            out.append(tok)
+    return " ".join(out)
+
+
+@lru_cache(maxsize=65536)
+def skeleton(name: str) -> str:
+    """Return the loose transliteration key of a place name.
+
+    Parameters
+    ----------
+    name : str
+        A place name as written, or an already normalised key.
+
+    Returns
+    -------
+    str
+        The first letter followed by the consonant skeleton of the rest, with
+        transliteration variants folded and doubled letters collapsed.
+    """
+    key = normalize(name).replace(" ", "")
+    if not key:
+        return ""
+    for old, new in _TRANSLIT:
+        key = key.replace(old, new)
+    head, rest = key[0], key[1:]
+    rest = "".join(ch for ch in rest if ch not in _VOWELS)
+    # A final h after a vowel is a transliteration habit (Sabratah/Sabrata).
+    rest = rest.rstrip("h") if len(rest) > 2 else rest
+    out = [head]
+    for ch in rest:
+        if ch != out[-1]:
+            out.append(ch)
+    return "".join(out)
+
+
+def name_keys(name: str) -> tuple[str, str]:
+    """Return ``(normal_key, skeleton_key)`` of a name.
+
+    The skeleton is ``""`` when it is too short to be a useful signal (fewer than
+    three letters, or a normal key under five characters), so short names only
+    match on their normal key.
+    """
+    norm = normalize(name)
+    skel = skeleton(norm) if len(norm.replace(" ", "")) >= 5 else ""
+    if len(skel) < 3:
+        skel = ""
+    return norm, skel

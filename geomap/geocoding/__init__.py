@@ -1,0 +1,112 @@
+"""Geocoding: one protocol, an offline gazetteer adapter, an opt-in online adapter, and document resolution.
+
+Every geocoder answers ``geocode(name, context) -> list[Candidate]``, always a
+list (empty when nothing matches), best first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol, runtime_checkable
+
+from geomap.gazetteer import Gazetteer
+from geomap.geocoding.rank import DocumentContext, Weights, build_context, rank
+from geomap.model import Candidate
+from geomap.toponyms import Detection
+
+__all__ = [
+    "Geocoder",
+    "OfflineGeocoder",
+    "Resolution",
+    "DocumentContext",
+    "Weights",
+    "resolve_detections",
+]
+
+
+@runtime_checkable
+class Geocoder(Protocol):
+    """Anything that turns a name into ranked candidates."""
+
+    def geocode(self, name: str, context: DocumentContext | None = None) -> list[Candidate]:
+        """Return candidates for ``name``, best first; an empty list when nothing matches."""
+        ...
+
+
+class OfflineGeocoder:
+    """The default geocoder: the offline :class:`~geomap.gazetteer.Gazetteer`, ranked in context.
+
+    Parameters
+    ----------
+    gazetteer : Gazetteer
+        Where names are looked up.
+    country : str, optional
+        Keep only candidates in this ISO alpha-2 country.
+    weights : Weights
+        Ranking weights.
+    """
+
+    def __init__(self, gazetteer: Gazetteer, *, country: str | None = None, weights: Weights = Weights()) -> None:
+        self.gazetteer = gazetteer
+        self.country = country
+        self.weights = weights
+
+    def geocode(self, name: str, context: DocumentContext | None = None) -> list[Candidate]:
+        """Candidates for ``name`` ranked in ``context`` (fuzzy fallback when nothing matches)."""
+        return rank(self.gazetteer.lookup(name, country=self.country), context, self.weights)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The geocoding of one detected mention."""
+
+    detection: Detection
+    best: Candidate | None
+    runner_up: tuple[Candidate, ...] = ()
+
+
+def resolve_detections(
+    detections: Sequence[Detection],
+    *,
+    countries: Sequence[str] = (),
+    weights: Weights = Weights(),
+) -> list[Resolution]:
+    """Resolve every mention of one document with the document as context.
+
+    Two passes: the first ranks with country context only, the second adds the
+    confidently resolved places (score ≥ threshold + 0.2) as proximity anchors.
+
+    Parameters
+    ----------
+    detections : sequence of Detection
+        The mentions of one document with their gazetteer candidates.
+    countries : sequence of str
+        ISO alpha-2 codes known to be the document's subject (e.g. from metadata).
+    weights : Weights
+        Ranking weights; ``weights.threshold`` leaves weak mentions unresolved.
+
+    Returns
+    -------
+    list of Resolution
+        One per detection, in the same order; ``best`` is ``None`` below threshold.
+    """
+    ctx = build_context([d.candidates for d in detections], kinds=[d.mention.kind for d in detections], given=countries)
+    first = [rank(d.candidates, ctx, weights) for d in detections]
+    anchors = [(r[0].lat, r[0].lon) for r in first
+               if r and r[0].feature != "country" and r[0].score >= weights.threshold + 0.2]
+    ctx2 = DocumentContext(ctx.countries, anchors)
+    out = []
+    for d in detections:
+        ranked = rank(d.candidates, ctx2, weights)
+        own = [a for a in anchors if ranked and (a != (ranked[0].lat, ranked[0].lon))]
+        if own != anchors:  # do not let a place anchor itself
+            ranked = rank(d.candidates, DocumentContext(ctx.countries, own), weights)
+        best = ranked[0] if ranked and ranked[0].score >= weights.threshold else None
+        out.append(Resolution(d, best, tuple(ranked[1:4])))
+    return out
+
+
+def with_score(c: Candidate, score: float) -> Candidate:
+    """A copy of ``c`` with another score."""
+    return replace(c, score=score)

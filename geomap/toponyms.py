@@ -1,0 +1,256 @@
+"""Finding place mentions in text: spans with character offsets, and the names they may mean.
+
+This stage finds *where* a text names a place and which gazetteer entries the
+name may mean; choosing among them is the geocoding stage's job.
+
+How spans are found
+-------------------
+1. Capitalised token runs are cut from the text (lower-case connectors such as
+   "de", "of", "el" may sit inside a run; hyphenated names stay one token;
+   ``X-based``/``X-born`` keep only ``X``; ``Libya's``/``Libyas`` lose the
+   possessive when the bare name is a place and the full one is not).
+2. Inside each run the longest sub-span whose name is in the gazetteer wins,
+   left to right ("Ben Guerdane" before "Ben").
+3. Filters drop what is a name of something else: weekdays, months, common
+   words capitalised at a sentence start (and written lower-case elsewhere in
+   the same text), organisations and titles ("Army", "Guard", "Reuters",
+   "Islamic State"), and people (a title before, "said" after).
+4. Demonyms ("Tunisian", "Libyans") become mentions of ``kind="demonym"``
+   that resolve to their country.
+
+Every mention satisfies ``text[start:end] == mention.text``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from geomap.gazetteer import Gazetteer
+from geomap.gazetteer.normalize import fold
+from geomap.model import Article, Candidate, Mention
+
+__all__ = ["Detection", "find_mentions", "sentence_at", "sentence_spans"]
+
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w’'.\-]*", re.UNICODE)
+_CONNECTORS = {"de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "la", "le", "les", "el", "al",
+               "of", "on", "upon", "sur", "am", "an", "der", "den", "van", "von", "y", "ben", "bin", "bou", "ibn"}
+_SUFFIXES = ("-based", "-born", "-led", "-backed", "-bound", "-style", "-run", "-area", "-held", "-controlled",
+             "-owned", "-made", "-registered", "-bred", "-raised")
+_ALWAYS_SKIP = {
+    # weekdays, months
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+    "april", "may", "june", "july", "august", "september", "october", "november", "december",
+    # organisations, roles and other capitalised non-places that collide with gazetteer names
+    "army", "guard", "police", "reuters", "afp", "ap", "associated press", "islamic state", "state", "government",
+    "ministry", "interior", "defense", "defence", "president", "minister", "prime minister", "parliament", "un",
+    "nato", "isis", "isil", "daesh", "is", "al qaeda", "al-qaeda", "god", "allah", "islam", "muslim", "christian",
+    "national guard", "presidential guard", "air force", "navy", "tags", "video", "photo", "image", "breaking",
+    "news", "update", "live", "today", "mr", "mrs", "ms", "dr", "sir", "international", "national", "central",
+    "western", "eastern", "northern", "southern", "west", "east", "north", "south", "university", "museum",
+    "hospital", "media", "statement", "office", "sheriff", "county", "city", "town", "street", "road", "avenue",
+    "the", "a", "an", "and", "or", "but", "in", "on", "at", "as", "by", "for", "from", "with", "to", "of", "it",
+    "he", "she", "they", "we", "i", "you", "this", "that", "these", "those", "there", "here", "when", "where",
+    "while", "after", "before", "since", "during", "some", "all", "both", "many", "most", "several", "one", "two",
+    "three", "four", "five", "six", "seven", "eight", "nine", "ten", "according", "security", "military", "forces",
+    "troops", "officials", "residents", "analysts", "witnesses", "authorities", "says", "said", "told",
+}
+_PERSON_BEFORE = {"mr", "mrs", "ms", "dr", "president", "minister", "general", "gen", "colonel", "col", "captain",
+                  "capt", "sheikh", "imam", "king", "queen", "prince", "princess", "judge", "senator", "sen", "rep",
+                  "governor", "gov", "mayor", "chief", "commander", "sergeant", "sgt", "officer", "spokesman",
+                  "spokeswoman", "lord", "lady", "pope", "saint", "st", "professor", "prof", "secretary", "ambassador"}
+_PERSON_AFTER = re.compile(r"^\s*(?:said|says|told|added|stated|claimed|wrote)\b")
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"”»']?|\n|$)")
+
+
+@dataclass
+class Detection:
+    """A mention and the gazetteer entries its name may mean (best match first)."""
+
+    mention: Mention
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Cut ``text`` into sentence spans ``(start, end)`` (punctuation and line breaks end them)."""
+    spans = []
+    for m in _SENTENCE.finditer(text):
+        s, e = m.start(), m.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+    return spans
+
+
+def sentence_at(text: str, spans: list[tuple[int, int]], pos: int) -> str:
+    """The sentence of ``text`` that contains character ``pos`` (``""`` if none)."""
+    lo, hi = 0, len(spans) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        s, e = spans[mid]
+        if pos < s:
+            hi = mid - 1
+        elif pos >= e:
+            lo = mid + 1
+        else:
+            return text[s:e]
+    return ""
+
+
+def _tokens(text: str) -> list[tuple[int, int]]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        s, e = m.start(), m.end()
+        # trailing punctuation that the token pattern swallowed
+        while e > s and text[e - 1] in ".-’'":
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def _is_cap(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _runs(text: str, toks: list[tuple[int, int]]) -> Iterable[list[tuple[int, int]]]:
+    """Runs of capitalised tokens, connectors allowed inside, separated by no more than a space."""
+    run: list[tuple[int, int]] = []
+    for s, e in toks:
+        word = text[s:e]
+        gap_ok = bool(run) and text[run[-1][1]:s] in (" ", "-")
+        if _is_cap(word):
+            if run and not gap_ok:
+                yield run
+                run = []
+            run.append((s, e))
+        elif word.lower() in _CONNECTORS and run and gap_ok:
+            run.append((s, e))
+        else:
+            if run:
+                yield run
+            run = []
+    if run:
+        yield run
+
+
+def _split_token(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Split ``Tunisia-Libya`` into two names; cut ``Tunis-based`` to ``Tunis``; keep ``El-Amria``."""
+    word = text[s:e]
+    low = word.lower()
+    for suf in _SUFFIXES:
+        if low.endswith(suf):
+            return [(s, e - len(suf))]
+    if "-" in word:
+        parts = word.split("-")
+        if len(parts) >= 2 and all(p[:1].isupper() and len(p) > 2 for p in parts) and parts[0].lower() not in _CONNECTORS:
+            out, pos = [], s
+            for p in parts:
+                out.append((pos, pos + len(p)))
+                pos += len(p) + 1
+            return out
+    return [(s, e)]
+
+
+def _strip_possessive(text: str, s: int, e: int) -> int:
+    word = text[s:e]
+    for suf in ("’s", "'s", "’", "'"):
+        if word.endswith(suf):
+            return e - len(suf)
+    return e
+
+
+def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
+    """Find the place mentions of an article.
+
+    Parameters
+    ----------
+    article : Article
+        The article; offsets are into ``article.text``.
+    gazetteer : Gazetteer
+        Where names are looked up.
+
+    Returns
+    -------
+    list of Detection
+        In text order, non-overlapping; each with the candidates its name may mean.
+    """
+    text = article.text
+    toks = []
+    for s, e in _tokens(text):
+        toks.extend(_split_token(text, s, e))
+    lower_words = {m.group(0) for m in re.finditer(r"\b[a-z][a-z]+\b", text)}
+    sents = sentence_spans(text)
+    demonyms = gazetteer.demonyms()
+    out: list[Detection] = []
+    cache: dict[str, list[Candidate]] = {}
+
+    def lookup(name: str) -> list[Candidate]:
+        if name not in cache:
+            cache[name] = gazetteer.lookup(name, fuzzy=False)
+        return cache[name]
+
+    for run in _runs(text, toks):
+        i = 0
+        prev_unmatched = False
+        while i < len(run):
+            matched = False
+            for j in range(min(len(run), i + 6) - 1, i - 1, -1):
+                s, e = run[i][0], run[j][1]
+                if text[run[j][0]:e].lower() in _CONNECTORS:
+                    continue
+                e = _strip_possessive(text, s, e)
+                name = text[s:e]
+                key = fold(name)
+                if key in _ALWAYS_SKIP or not _is_cap(name):
+                    continue
+                single = i == j
+                if single and (key in lower_words or (name.isupper() and len(name) > 3)):
+                    continue
+                if fold(name) in demonyms or fold(name.rstrip("s")) in demonyms:
+                    cc = demonyms.get(fold(name)) or demonyms[fold(name.rstrip("s"))]
+                    mention = Mention(article.id, s, e, name, sentence_at(text, sents, s), kind="demonym")
+                    cands = [c for c in lookup(gazetteer.countries[cc].name) if c.source_id == f"country:{cc}"]
+                    out.append(Detection(mention, cands))
+                    matched = True
+                    i = j + 1
+                    break
+                cands = lookup(name)
+                if single and not cands and name.endswith("s") and len(name) > 4:
+                    # "Libyas": an apostrophe lost in transmission
+                    bare = lookup(name[:-1])
+                    if any(c.feature == "country" and c.score >= 1 for c in bare):
+                        cands, e, name = bare, e - 1, name[:-1]
+                cands = [c for c in cands if c.score >= (0.9 if single else 0.85)]
+                if not cands:
+                    continue
+                if _looks_like_person(text, s, e, single, prev_unmatched):
+                    continue
+                mention = Mention(article.id, s, e, name, sentence_at(text, sents, s))
+                out.append(Detection(mention, cands))
+                matched = True
+                i = j + 1
+                break
+            if not matched:
+                word = fold(text[run[i][0]:run[i][1]])
+                # a capitalised word that is no place and no common word: maybe a given name
+                prev_unmatched = word not in _ALWAYS_SKIP and word not in lower_words and word not in _CONNECTORS
+                i += 1
+            else:
+                prev_unmatched = False
+    return out
+
+
+def _looks_like_person(text: str, s: int, e: int, single: bool, prev_unmatched: bool) -> bool:
+    """A title before the name, a given name glued before it, or "said" after a lone word."""
+    before = text[max(0, s - 25):s].split()
+    if before and before[-1].rstrip(".").lower() in _PERSON_BEFORE:
+        return True
+    if single and prev_unmatched:
+        # "Habib Essid": a capitalised word that is no place, glued before a lone name
+        return True
+    return single and bool(_PERSON_AFTER.match(text[e:e + 20]))
