@@ -50,6 +50,8 @@ _ALWAYS_SKIP = {
     "news", "update", "live", "today", "mr", "mrs", "ms", "dr", "sir", "international", "national", "central",
     "western", "eastern", "northern", "southern", "west", "east", "north", "south", "university", "museum",
     "hospital", "media", "statement", "office", "sheriff", "county", "city", "town", "street", "road", "avenue",
+    "governorate", "province", "district", "region", "state", "prefecture", "oblast", "department",
+    "municipality", "delegation", "wilaya", "parish", "borough", "township", "village", "valley", "river",
     "the", "a", "an", "and", "or", "but", "in", "on", "at", "as", "by", "for", "from", "with", "to", "of", "it",
     "he", "she", "they", "we", "i", "you", "this", "that", "these", "those", "there", "here", "when", "where",
     "while", "after", "before", "since", "during", "some", "all", "both", "many", "most", "several", "one", "two",
@@ -61,6 +63,7 @@ _PERSON_BEFORE = {"mr", "mrs", "ms", "dr", "president", "minister", "general", "
                   "governor", "gov", "mayor", "chief", "commander", "sergeant", "sgt", "officer", "spokesman",
                   "spokeswoman", "lord", "lady", "pope", "saint", "st", "professor", "prof", "secretary", "ambassador"}
 _PERSON_AFTER = re.compile(r"^\s*(?:said|says|told|added|stated|claimed|wrote)\b")
+_PATRONYMIC = {"ben", "bin", "ibn", "bint"}
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"”»']?|\n|$)")
 
 
@@ -194,6 +197,18 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
             cache[name] = gazetteer.lookup(name, fuzzy=False)
         return cache[name]
 
+    def lookup_country(name: str) -> bool:
+        return any(c.feature == "country" and c.score >= 1 for c in lookup(name))
+
+    def common(s: int, e: int) -> bool:
+        w = fold(text[s:e])
+        return w in _ALWAYS_SKIP or w in lower_words or w in _CONNECTORS
+
+    def unknown_cap(k: int, run: list[tuple[int, int]]) -> bool:
+        """Run token k is a capitalised word that is no common word (maybe part of a person's name)."""
+        return 0 <= k < len(run) and not common(*run[k]) and not (text[run[k][0]:run[k][1]].isupper()
+                                                                   and run[k][1] - run[k][0] <= 3)
+
     for run in _runs(text, toks):
         i = 0
         prev_unmatched = False
@@ -206,29 +221,33 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 e = _strip_possessive(text, s, e)
                 name = text[s:e]
                 key = fold(name)
-                if key in _ALWAYS_SKIP or not _is_cap(name):
+                if key in _ALWAYS_SKIP or not _is_cap(name) or fold(text[s:run[i][1]]) in _ALWAYS_SKIP:
                     continue
                 single = i == j
                 if single and (key in lower_words or (name.isupper() and len(name) > 3)):
                     continue
-                if fold(name) in demonyms or fold(name.rstrip("s")) in demonyms:
-                    cc = demonyms.get(fold(name)) or demonyms[fold(name.rstrip("s"))]
+                if not single and all(common(*run[k]) for k in range(i, j + 1)):
+                    continue  # "Death Toll": a headline of common words
+                demonym = demonyms.get(key) or (demonyms.get(key[:-1]) if key.endswith("s") else None)
+                if demonym:
                     mention = Mention(article.id, s, e, name, sentence_at(text, sents, s), kind="demonym")
-                    cands = [c for c in lookup(gazetteer.countries[cc].name) if c.source_id == f"country:{cc}"]
+                    cands = [c for c in lookup(gazetteer.countries[demonym].name)
+                             if c.source_id == f"country:{demonym}"]
                     out.append(Detection(mention, cands))
                     matched = True
                     i = j + 1
                     break
+                if single and name.isupper() and not lookup_country(name):
+                    continue  # "ID", "SUV": acronyms are places only when they name a country (US, UK)
                 cands = lookup(name)
-                if single and not cands and name.endswith("s") and len(name) > 4:
+                if single and not any(c.score >= 1 for c in cands) and name.endswith("s") and len(name) > 4:
                     # "Libyas": an apostrophe lost in transmission
                     bare = lookup(name[:-1])
                     if any(c.feature == "country" and c.score >= 1 for c in bare):
                         cands, e, name = bare, e - 1, name[:-1]
-                cands = [c for c in cands if c.score >= (0.9 if single else 0.85)]
                 if not cands:
                     continue
-                if _looks_like_person(text, s, e, single, prev_unmatched):
+                if _looks_like_person(text, s, e, prev_unmatched, unknown_cap(j + 1, run), run, i, j):
                     continue
                 mention = Mention(article.id, s, e, name, sentence_at(text, sents, s))
                 out.append(Detection(mention, cands))
@@ -236,21 +255,30 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 i = j + 1
                 break
             if not matched:
-                word = fold(text[run[i][0]:run[i][1]])
-                # a capitalised word that is no place and no common word: maybe a given name
-                prev_unmatched = word not in _ALWAYS_SKIP and word not in lower_words and word not in _CONNECTORS
+                prev_unmatched = unknown_cap(i, run)
                 i += 1
             else:
                 prev_unmatched = False
     return out
 
 
-def _looks_like_person(text: str, s: int, e: int, single: bool, prev_unmatched: bool) -> bool:
-    """A title before the name, a given name glued before it, or "said" after a lone word."""
+def _looks_like_person(text: str, s: int, e: int, prev_unknown: bool, next_unknown: bool,
+                       run: list[tuple[int, int]], i: int, j: int) -> bool:
+    """Cues that a matched name is (part of) a person's name, not a place.
+
+    A title before it ("President X"), an unknown capitalised word glued before
+    ("Habib Essid") or after it ("Hamza Meddeb"), a patronymic after it
+    ("Mohamed Ben Mohsen"), or "said"/"told" right after it.
+    """
     before = text[max(0, s - 25):s].split()
     if before and before[-1].rstrip(".").lower() in _PERSON_BEFORE:
         return True
-    if single and prev_unmatched:
-        # "Habib Essid": a capitalised word that is no place, glued before a lone name
+    if prev_unknown or next_unknown:
         return True
-    return single and bool(_PERSON_AFTER.match(text[e:e + 20]))
+    if j + 2 < len(run) and text[run[j + 1][0]:run[j + 1][1]].lower() in _PATRONYMIC:
+        return True
+    if before and before[-1].lower() in _PATRONYMIC and len(before) > 1 and before[-2][:1].isupper():
+        return True  # "... Ben Mohamed": a patronymic, not "Ben Guerdane"
+    if j == i and re.match(r"\s+of\s+[A-Z]", text[e:e + 12]):
+        return True  # "Center of Strategic Studies": the head of an organisation's name
+    return bool(_PERSON_AFTER.match(text[e:e + 20]))

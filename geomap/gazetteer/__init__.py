@@ -46,8 +46,10 @@ MATCH_EXACT = 1.0
 MATCH_SKELETON_BASE = 0.72
 MATCH_FUZZY_SCALE = 0.6
 #: Bonus for curated sources over GeoNames when both match equally.
-BONUS_USER = 0.10
-BONUS_SUPPLEMENT = 0.05
+BONUS_USER = 0.5
+BONUS_SUPPLEMENT = 0.2
+#: a transliteration (skeleton) match needs at least this similarity to the alias it meets
+MIN_SKELETON_RATIO = 0.8
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ def _float(row: dict, key: str, where: str, default: float | None = None) -> flo
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise InputError(f"{where}: '{key}' = {value!r} is not a number.") from None
+        raise InputError(f"{where}: '{key}' = {value!r} is not a number (row {row.get('name') or '?'!r}).") from None
 
 
 def _entry_from_row(row: dict, where: str, bonus: float, default_source: str, n: int) -> Entry:
@@ -326,7 +328,7 @@ class Gazetteer:
     def _from_entry(e: Entry, score: float, matched: str) -> Candidate:
         return Candidate(
             name=e.name, lat=e.lat, lon=e.lon, country_code=e.country_code, feature=e.feature,
-            population=e.population, source_id=e.source_id, score=round(min(score + e.bonus, 1.2), 4),
+            population=e.population, source_id=e.source_id, score=round(score + e.bonus, 4),
             precision=e.precision, uncertainty_m=e.uncertainty_m, matched=matched,
         )
 
@@ -382,9 +384,13 @@ class Gazetteer:
             keep(self._from_city(row, MATCH_EXACT))
         if skeleton and skel:
             for i, alias in self._memory.by_skel.get(skel, ()):
-                keep(self._from_entry(self._memory.entries[i], MATCH_SKELETON_BASE + 0.25 * _ratio(norm, alias), alias))
+                r = _ratio(norm, alias)
+                if r >= MIN_SKELETON_RATIO:
+                    keep(self._from_entry(self._memory.entries[i], MATCH_SKELETON_BASE + 0.25 * r, alias))
             for row in self.index.lookup(skel, TIER_SKELETON):
-                keep(self._from_city(row, MATCH_SKELETON_BASE + 0.25 * _ratio(norm, row.alias)))
+                r = _ratio(norm, row.alias)
+                if r >= MIN_SKELETON_RATIO:
+                    keep(self._from_city(row, MATCH_SKELETON_BASE + 0.25 * r))
         if fuzzy and not found:
             for cand in self._fuzzy(norm):
                 keep(cand)

