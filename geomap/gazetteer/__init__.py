@@ -43,7 +43,9 @@ __all__ = [
 
 #: Match scores by how the name was found.
 MATCH_EXACT = 1.0
-MATCH_SKELETON_BASE = 0.72
+MATCH_SKELETON_BASE = 0.4
+#: weight of the squared similarity (rapidfuzz ratio) between the name and the alias it met
+MATCH_SKELETON_SPAN = 0.6
 MATCH_FUZZY_SCALE = 0.6
 #: Bonus for curated sources over GeoNames when both match equally.
 BONUS_USER = 0.5
@@ -386,11 +388,11 @@ class Gazetteer:
             for i, alias in self._memory.by_skel.get(skel, ()):
                 r = _ratio(norm, alias)
                 if r >= MIN_SKELETON_RATIO:
-                    keep(self._from_entry(self._memory.entries[i], MATCH_SKELETON_BASE + 0.25 * r, alias))
+                    keep(self._from_entry(self._memory.entries[i], MATCH_SKELETON_BASE + MATCH_SKELETON_SPAN * r * r, alias))
             for row in self.index.lookup(skel, TIER_SKELETON):
                 r = _ratio(norm, row.alias)
                 if r >= MIN_SKELETON_RATIO:
-                    keep(self._from_city(row, MATCH_SKELETON_BASE + 0.25 * r))
+                    keep(self._from_city(row, MATCH_SKELETON_BASE + MATCH_SKELETON_SPAN * r * r))
         if fuzzy and not found:
             for cand in self._fuzzy(norm):
                 keep(cand)
@@ -408,6 +410,13 @@ class Gazetteer:
         for key, score, _ in process.extract(norm, keys, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff):
             for row in self.index.lookup(key, TIER_NORMAL):
                 yield replace(self._from_city(row, MATCH_FUZZY_SCALE * score / 100), matched=key)
+
+    def entry(self, source_id: str) -> Entry | None:
+        """A supplement or country entry by its id (``sup:…``, ``country:TN``, or a user file's id)."""
+        for e in reversed(self._memory.entries):  # users' files last added, first found
+            if e.source_id == source_id:
+                return e
+        return None
 
     # -- countries --------------------------------------------------------------------------
     def country(self, code: str) -> CountryInfo | None:

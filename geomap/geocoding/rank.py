@@ -66,7 +66,7 @@ def score_candidate(c: Candidate, ctx: DocumentContext, w: Weights = Weights()) 
     """The final score of one candidate in a document context."""
     pop = min(1.0, math.log10(c.population + 1) / 7.0) if c.population > 0 else 0.0
     in_context = ctx.countries.get(c.country_code, 0.0)
-    match = c.score if (c.score >= 1.0 or in_context) else c.score * w.off_context_inexact
+    match = c.score if (c.score >= 1.0 or in_context or not ctx.countries) else c.score * w.off_context_inexact
     score = w.match * match + w.population * pop
     if c.feature == "country" and c.score >= 1.0:
         score += w.country_feature

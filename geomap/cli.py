@@ -1,0 +1,248 @@
+"""The ``geomap`` command line: parse arguments, call the stages, print.
+
+No logic lives here beyond choosing what to call and how to show it. Errors
+that geomap raises on purpose (:class:`~geomap.errors.GeomapError`) print as
+one line naming the argument or file at fault and the fix, with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from geomap import __version__
+from geomap.errors import GeomapError, InputError
+
+__all__ = ["main", "parser"]
+
+EPILOG_GEOCODE = """examples:
+  geomap geocode "Ben Guerdane"
+  geomap geocode "El Amria" --country TN --json
+  geomap geocode Tripoli --context LY,TN
+"""
+EPILOG_DISTANCE = """A and B may each be:
+  a place name          Sabratha, "Ben Guerdane"
+  "LAT,LON"             "32.793,12.488" (decimal degrees, latitude first)
+  border:CC1-CC2        border:TN-LY (ISO 3166 alpha-2 codes)
+  barrier               the modelled Tunisian border barrier
+
+examples:
+  geomap distance Sabratha border:TN-LY
+  geomap distance "Ben Guerdane" border:TN-LY --json
+  geomap distance "33.138,11.220" "Ras Jedir"
+"""
+EPILOG_BUILD = """examples:
+  geomap build                              # the seed articles in seeds/
+  geomap build articles/ more.jsonl --maps out/maps --layers out/layers
+  geomap build --gazetteer my_places.csv    # your places take precedence
+
+Writes layers/<name>.geojson (RFC 7946, EPSG:4326), layers/geomap.gpkg and
+maps/index.html (self-contained: opens offline).
+"""
+
+
+def _console(stderr: bool = True):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``geomap`` command."""
+    p = argparse.ArgumentParser(
+        prog="geomap",
+        description="geomap: turn news articles about an event into an offline, trustworthy map.",
+        epilog="Run `geomap COMMAND --help` for a command's options and examples. Start with `geomap build`.",
+    )
+    p.add_argument("--version", action="version", version=f"geomap {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    g = sub.add_parser("geocode", help="look a place name up in the offline gazetteer",
+                       description="Candidates for a place name, best first (offline: GeoNames, countries, the "
+                                   "curated supplement and your --gazetteer files).",
+                       epilog=EPILOG_GEOCODE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    g.add_argument("name", help="the place name as written, e.g. 'Ben Guerdane'")
+    g.add_argument("--country", metavar="CC", help="keep only candidates in this country (ISO alpha-2, e.g. TN)")
+    g.add_argument("--context", metavar="CC[,CC]", default="",
+                   help="countries the text is about; their places rank first (e.g. TN,LY)")
+    g.add_argument("--gazetteer", metavar="FILE", action="append", default=[],
+                   help="a supplement gazetteer (CSV or GeoJSON) that takes precedence; repeatable")
+    g.add_argument("--limit", type=int, default=10, help="most candidates shown (default 10)")
+    g.add_argument("--json", action="store_true", help="print JSON: a list of candidates")
+
+    d = sub.add_parser("distance", help="geodesic distance between places, points, borders and the barrier",
+                       description="Geodesic distance on the WGS84 ellipsoid (pyproj Geod), never planar degrees. "
+                                   "To a line (border, barrier) it is the true minimum, with the nearest point.",
+                       epilog=EPILOG_DISTANCE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    d.add_argument("a", metavar="A", help="from: place name, 'LAT,LON', border:CC1-CC2 or barrier")
+    d.add_argument("b", metavar="B", help="to: place name, 'LAT,LON', border:CC1-CC2 or barrier")
+    d.add_argument("--boundaries", metavar="FILE",
+                   help="country polygons in any format GDAL reads (default: Natural Earth 1:10m, shipped)")
+    d.add_argument("--gazetteer", metavar="FILE", action="append", default=[],
+                   help="a supplement gazetteer (CSV or GeoJSON); repeatable")
+    d.add_argument("--theatre", metavar="FILE", help="theatre JSON whose barrier 'barrier' means (default: Ben Guerdane)")
+    d.add_argument("--json", action="store_true", help='print JSON {"from", "to", "km", "nearest", "method"}')
+
+    b = sub.add_parser("build", help="articles → places → layers/ and an offline HTML map in maps/",
+                       description="Read the articles, find and geocode their places, measure them against the "
+                                   "theatre's border and barrier, write the layers and the map.",
+                       epilog=EPILOG_BUILD, formatter_class=argparse.RawDescriptionHelpFormatter)
+    b.add_argument("articles", nargs="*", metavar="ARTICLES",
+                   help="article files or folders (.txt .html .md .jsonl); default: seeds/")
+    b.add_argument("--layers", metavar="DIR", default="layers", help="where layers are written (default layers/)")
+    b.add_argument("--maps", metavar="DIR", default="maps", help="where the HTML map is written (default maps/)")
+    b.add_argument("--gazetteer", metavar="FILE", action="append", default=[],
+                   help="a supplement gazetteer (CSV or GeoJSON) that takes precedence; repeatable")
+    b.add_argument("--boundaries", metavar="FILE",
+                   help="country polygons in any format GDAL reads (default: Natural Earth 1:10m, shipped)")
+    b.add_argument("--theatre", metavar="FILE",
+                   help="theatre JSON: border, barrier, distance pairs (default: Ben Guerdane, March 2016)")
+    b.add_argument("--json", action="store_true", help="print a JSON summary instead of a table")
+    return p
+
+
+# -- geocode -------------------------------------------------------------------------------------
+
+def _gazetteer(files: Sequence[str]):
+    from geomap.gazetteer import Gazetteer
+
+    console = _console()
+    return Gazetteer(files, notify=lambda msg: console.print(f"[dim]{msg}[/dim]"))
+
+
+def _candidate_dict(c) -> dict[str, Any]:
+    return {"name": c.name, "lat": round(c.lat, 6), "lon": round(c.lon, 6), "country_code": c.country_code,
+            "source_id": c.source_id, "score": round(c.score, 4), "precision": c.precision,
+            "feature": c.feature, "population": c.population, "uncertainty_m": c.uncertainty_m,
+            "matched": c.matched}
+
+
+def cmd_geocode(args: argparse.Namespace) -> int:
+    from geomap.geocoding import DocumentContext, OfflineGeocoder
+
+    if args.limit < 1:
+        raise InputError("--limit must be at least 1.")
+    gaz = _gazetteer(args.gazetteer)
+    country = args.country.upper() if args.country else None
+    if country and gaz.country(country) is None:
+        raise InputError(f"--country {args.country}: not an ISO 3166 alpha-2 code known to geomap (e.g. TN, LY, US).")
+    ctx = DocumentContext.of([c for c in args.context.split(",") if c.strip()])
+    cands = OfflineGeocoder(gaz, country=country).geocode(args.name, ctx)[: args.limit]
+    if args.json:
+        print(json.dumps([_candidate_dict(c) for c in cands], ensure_ascii=False, indent=2))
+        return 0 if cands else 1
+    console = _console(stderr=False)
+    if not cands:
+        console.print(f"No place matches {args.name!r}. Check the spelling, drop --country, or add the place to a "
+                      "supplement file and pass it with --gazetteer.")
+        return 1
+    from rich.table import Table
+
+    t = Table(title=f"Candidates for {args.name!r}", title_justify="left")
+    for col in ("#", "name", "lat", "lon", "cc", "population", "prec", "score", "source"):
+        t.add_column(col, justify="right" if col in ("#", "lat", "lon", "population", "score") else "left",
+                     no_wrap=col != "name", min_width=14 if col == "name" else None)
+    for i, c in enumerate(cands, 1):
+        t.add_row(str(i), c.name, f"{c.lat:.4f}", f"{c.lon:.4f}", c.country_code, f"{c.population:,}",
+                  str(c.precision), f"{c.score:.3f}", c.source_id)
+    console.print(t)
+    return 0
+
+
+# -- distance ------------------------------------------------------------------------------------
+
+def cmd_distance(args: argparse.Namespace) -> int:
+    from geomap.endpoints import measure_between, resolve_endpoint
+
+    opts = {"gazetteer_files": args.gazetteer, "boundaries": args.boundaries, "theatre": args.theatre}
+    a = resolve_endpoint(args.a, **opts)
+    b = resolve_endpoint(args.b, **opts)
+    result = measure_between(a, b)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        lat, lon = result["nearest"]
+        print(f"{result['from']} → {result['to']}: {result['km']:.1f} km "
+              f"(nearest point {lat:.4f} N, {lon:.4f} E; {result['method']})")
+        for key in ("from_detail", "to_detail"):
+            if result.get(key):
+                print(f"  {key.split('_')[0]}: {result[key]}")
+    return 0
+
+
+# -- build ---------------------------------------------------------------------------------------
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from geomap.pipeline import build
+
+    inputs = args.articles or ["seeds"]
+    if not args.articles and not Path("seeds").exists():
+        raise InputError("no articles given and no seeds/ folder here: run `geomap build` from the geomap checkout, "
+                         "or name article files/folders, e.g. `geomap build my_articles/`.")
+    console = _console()
+    with Progress(TextColumn("{task.description:<10}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=console, transient=False, disable=args.json) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=max(total, 1))
+            bar.update(tasks[stage], completed=done, total=max(total, 1))
+
+        def index_progress(done: int, total: int) -> None:
+            progress("index", done, total)
+
+        result = build(inputs, layers_dir=args.layers, maps_dir=args.maps, gazetteer_files=args.gazetteer,
+                       boundaries_file=args.boundaries, theatre_file=args.theatre, progress=progress,
+                       notify=lambda msg: console.print(f"[dim]{msg}[/dim]"), index_progress=index_progress)
+    for prob in result.problems:
+        console.print(f"[yellow]warning[/yellow]: {prob.path}: {prob.message}")
+    summary = {
+        "articles": len(result.articles),
+        "problems": len(result.problems),
+        "places": len(result.places),
+        "layers": [str(p) for p in result.written],
+        "map": str(result.map_path),
+        **result.figures,
+    }
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        return 0
+    out = _console(stderr=False)
+    out.print(f"Read {summary['articles']} article(s); found {summary['places']} place(s).")
+    out.print(f"{result.figures.get('border_label', 'Border')}: {result.figures['border_km']} km; "
+              f"barrier (approximate): {result.figures.get('barrier_km')} km")
+    for label, km in result.figures.get("distances", {}).items():
+        out.print(f"  {label}: {km} km")
+    out.print(f"Layers: {', '.join(summary['layers'])}")
+    out.print(f"Map:    {summary['map']}  (open it in a browser; it works offline)")
+    return 0
+
+
+COMMANDS = {"geocode": cmd_geocode, "distance": cmd_distance, "build": cmd_build}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 1 nothing found, 2 error)."""
+    args = parser().parse_args(argv)
+    if not args.command:
+        parser().print_help()
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except GeomapError as exc:
+        print(f"geomap {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

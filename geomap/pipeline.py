@@ -1,0 +1,158 @@
+"""The build pipeline: articles → toponyms → geocoding → layers → measure → map.
+
+:func:`geoparse` is the engine's public entry for one text; :func:`build` runs the
+whole job over files and writes ``layers/`` and ``maps/``. Reading and writing
+happen in :func:`build` only; the steps it calls are pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from geomap.articles import Problem, read_articles
+from geomap.errors import InputError
+from geomap.gazetteer import Gazetteer, default_gazetteer
+from geomap.geocoding import Resolution, Weights, resolve_detections
+from geomap.model import Article, Mention, Place
+from geomap.toponyms import find_mentions
+
+__all__ = ["geoparse_article", "collect_places", "BuildResult", "build"]
+
+Progress = Callable[[str, int, int], None]
+
+
+def geoparse_article(article: Article, gazetteer: Gazetteer, *, countries: Sequence[str] = (),
+                     weights: Weights = Weights()) -> list[Resolution]:
+    """Find and resolve the places of one article (in text order)."""
+    return resolve_detections(find_mentions(article, gazetteer), countries=countries, weights=weights)
+
+
+def collect_places(resolutions: Sequence[Resolution], *, include_demonym_only: bool = False) -> list[Place]:
+    """Group resolved mentions across articles into places (one per gazetteer entry).
+
+    Demonym mentions ("Tunisian") are attached to their country's place, but a
+    country mentioned only by demonym is left out unless ``include_demonym_only``.
+    """
+    places: dict[str, Place] = {}
+    for res in resolutions:
+        c = res.best
+        if c is None:
+            continue
+        place = places.get(c.source_id)
+        if place is None:
+            method = "gazetteer"
+            if c.source_id.startswith("sup:"):
+                method = "curated supplement"
+            elif c.source_id.startswith("country:"):
+                method = "country table"
+            place = Place(
+                canonical_name=c.name, lat=c.lat, lon=c.lon, country_code=c.country_code, feature=c.feature,
+                precision=c.precision, uncertainty_m=c.uncertainty_m, source_id=c.source_id,
+                method=method, score=c.score, mentions=[],
+            )
+            places[c.source_id] = place
+        place.score = max(place.score, c.score)
+        place.mentions.append(res.detection.mention)
+    out = []
+    for place in places.values():
+        if not include_demonym_only and all(m.kind == "demonym" for m in place.mentions):
+            continue
+        place.mentions.sort(key=lambda m: (m.article_id, m.start))
+        out.append(place)
+    return sorted(out, key=lambda p: p.source_id)
+
+
+@dataclass
+class BuildResult:
+    """What :func:`build` did: inputs read, problems met, places found, files written."""
+
+    articles: list[Article]
+    problems: list[Problem]
+    places: list[Place]
+    layers: dict[str, Any]
+    written: list[Path] = field(default_factory=list)
+    map_path: Path | None = None
+    figures: dict[str, Any] = field(default_factory=dict)
+
+
+def build(
+    inputs: Sequence[str | Path],
+    *,
+    layers_dir: str | Path = "layers",
+    maps_dir: str | Path = "maps",
+    gazetteer_files: Sequence[str | Path] = (),
+    boundaries_file: str | Path | None = None,
+    theatre_file: str | Path | None = None,
+    progress: Progress | None = None,
+    notify: Callable[[str], None] | None = None,
+    index_progress: Callable[[int, int], None] | None = None,
+) -> BuildResult:
+    """Run the whole job: read articles, geoparse, measure, write layers and the map.
+
+    Parameters
+    ----------
+    inputs : sequence of path
+        Article files or folders (``seeds/`` by default in the CLI).
+    layers_dir, maps_dir : path
+        Where layers (GeoJSON + GeoPackage) and the HTML map are written.
+    gazetteer_files : sequence of path
+        Users' supplement gazetteers (CSV/GeoJSON); they take precedence.
+    boundaries_file : path, optional
+        Country polygons in any format GDAL reads; Natural Earth 1:10m by default.
+    theatre_file : path, optional
+        Theatre JSON (border, barrier, distance pairs); the Ben Guerdane theatre by default.
+    progress : callable, optional
+        ``progress(stage, done, total)`` for progress bars.
+    index_progress : callable, optional
+        ``index_progress(done, total)`` while the one-time GeoNames index is built.
+    notify : callable, optional
+        One-line messages (e.g. the one-time index build).
+
+    Returns
+    -------
+    BuildResult
+    """
+    from geomap import boundaries as bd
+    from geomap import layers as ly
+    from geomap.theatre import load_theatre, theatre_layers
+    from geomap.render import render_map, write_map
+
+    theatre = load_theatre(theatre_file)
+    articles, problems = read_articles(inputs)
+    if not articles:
+        detail = "; ".join(f"{p.path}: {p.message}" for p in problems) or "nothing found"
+        raise InputError(f"no article could be read ({detail}). Pass article files or folders, e.g. `geomap build seeds/`.")
+    if notify or index_progress:
+        gazetteer = Gazetteer(gazetteer_files, notify=notify, progress=index_progress)
+    else:
+        gazetteer = default_gazetteer(gazetteer_files)
+    resolutions: list[Resolution] = []
+    for i, art in enumerate(articles):
+        try:
+            resolutions.extend(geoparse_article(art, gazetteer))
+        except Exception as exc:  # one bad article must not lose the others
+            problems.append(Problem(art.path, f"geoparsing failed ({type(exc).__name__}: {exc}); article skipped"))
+        if progress:
+            progress("geoparse", i + 1, len(articles))
+    places = collect_places(resolutions)
+    countries = bd.load_countries(boundaries_file)
+    if progress:
+        progress("measure", 0, 1)
+    layers, figures = theatre_layers(places, countries, theatre, articles, gazetteer=gazetteer)
+    if progress:
+        progress("measure", 1, 1)
+    written = ly.write_layers(layers, layers_dir)
+    if progress:
+        progress("layers", 1, 1)
+    html = render_map(
+        {k: layers[k] for k in ("places", "border", "barrier", "distances") if k in layers},
+        title=theatre.title,
+        basemap=bd.display_countries(countries),
+    )
+    map_path = write_map(html, Path(maps_dir) / "index.html")
+    if progress:
+        progress("map", 1, 1)
+    return BuildResult(articles, problems, places, layers, written, map_path, figures)
