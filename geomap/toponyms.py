@@ -64,7 +64,11 @@ _PERSON_BEFORE = {"mr", "mrs", "ms", "dr", "president", "minister", "general", "
                   "spokeswoman", "lord", "lady", "pope", "saint", "st", "professor", "prof", "secretary", "ambassador"}
 _PERSON_AFTER = re.compile(r"^\s*(?:said|says|told|added|stated|claimed|wrote)\b")
 _PATRONYMIC = {"ben", "bin", "ibn", "bint"}
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"”»']?|\n|$)")
+_BOUNDARY = re.compile(r"[.!?]+[\"”»'’)]*(?=\s|$)|\n")
+_WORD_BEFORE = re.compile(r"[\w.]+$")
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "col", "capt", "lt", "sgt", "sen", "rep", "gov", "prof",
+                  "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul",
+                  "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "approx"}
 
 
 @dataclass
@@ -76,17 +80,39 @@ class Detection:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Cut ``text`` into sentence spans ``(start, end)`` (punctuation and line breaks end them)."""
+    """Cut ``text`` into sentence spans ``(start, end)``.
+
+    A sentence ends at a line break, or at ``.``, ``!`` or ``?`` followed by white
+    space and not closing an abbreviation ("U.S.", "Mr.", "Gen.", "St.").
+
+    Examples
+    --------
+    >>> t = "Trainers from the U.K. arrived. Mr. Essid spoke!"
+    >>> [t[s:e] for s, e in sentence_spans(t)]
+    ['Trainers from the U.K. arrived.', 'Mr. Essid spoke!']
+    """
     spans = []
-    for m in _SENTENCE.finditer(text):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            spans.append((s, e))
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        end = m.end()
+        if m.group(0)[0] == ".":
+            word = _WORD_BEFORE.search(text, 0, m.start())
+            w = word.group(0) if word else ""
+            if (len(w) == 1 and w.isupper()) or w.lower() in _ABBREVIATIONS or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", w):
+                continue
+        _add_span(text, start, end, spans)
+        start = end
+    _add_span(text, start, len(text), spans)
     return spans
+
+
+def _add_span(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> None:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if e > s:
+        spans.append((s, e))
 
 
 def sentence_at(text: str, spans: list[tuple[int, int]], pos: int) -> str:
