@@ -65,6 +65,22 @@ def collect_places(resolutions: Sequence[Resolution], *, include_demonym_only: b
     return sorted(out, key=lambda p: p.source_id)
 
 
+#: degrees of base map drawn around the data (the vector base layer is clipped to this box)
+BASEMAP_MARGIN_DEG = 12.0
+
+
+def _view_box(layers: dict[str, Any]) -> tuple[float, float, float, float]:
+    """(west, south, east, north) around every layer's features, with a margin, inside the world."""
+    import numpy as np
+
+    bounds = np.array([gdf.total_bounds for gdf in layers.values() if not gdf.empty])
+    if bounds.size == 0:
+        return (-180.0, -90.0, 180.0, 90.0)
+    m = BASEMAP_MARGIN_DEG
+    return (max(-180.0, bounds[:, 0].min() - m), max(-90.0, bounds[:, 1].min() - m),
+            min(180.0, bounds[:, 2].max() + m), min(90.0, bounds[:, 3].max() + m))
+
+
 @dataclass
 class BuildResult:
     """What :func:`build` did: inputs read, problems met, places found, files written."""
@@ -147,11 +163,8 @@ def build(
     written = ly.write_layers(layers, layers_dir)
     if progress:
         progress("layers", 1, 1)
-    html = render_map(
-        {k: layers[k] for k in ("places", "border", "barrier", "distances") if k in layers},
-        title=theatre.title,
-        basemap=bd.display_countries(countries),
-    )
+    shown = {k: layers[k] for k in ("places", "border", "barrier", "distances") if k in layers}
+    html = render_map(shown, title=theatre.title, basemap=bd.display_countries(countries, bbox=_view_box(shown)))
     map_path = write_map(html, Path(maps_dir) / "index.html")
     if progress:
         progress("map", 1, 1)
