@@ -70,10 +70,11 @@ BASEMAP_MARGIN_DEG = 12.0
 
 
 def _view_box(layers: dict[str, Any]) -> tuple[float, float, float, float]:
-    """(west, south, east, north) around every layer's features, with a margin, inside the world."""
+    """(west, south, east, north) around the layers' features (regions aside), with a margin, inside the world."""
     import numpy as np
 
-    bounds = np.array([gdf.total_bounds for gdf in layers.values() if not gdf.empty])
+    frames = [gdf[gdf["precision"] < 3] if "precision" in gdf else gdf for gdf in layers.values()]
+    bounds = np.array([gdf.total_bounds for gdf in frames if not gdf.empty])
     if bounds.size == 0:
         return (-180.0, -90.0, 180.0, 90.0)
     m = BASEMAP_MARGIN_DEG

@@ -475,7 +475,16 @@ def _precision_text(precision: float | None) -> str:
 
 
 def _is_area(row: Mapping[str, Any]) -> bool:
-    return (_number(row, "precision") or 0) >= PRECISION_AREA and (_number(row, "uncertainty_m") or 0) > 0
+    """A precision-2 place with a radius: drawn as its uncertainty circle.
+
+    Regions (precision 3: countries, provinces) are not: the base layer already draws
+    them, and a circle the size of a country says nothing.
+    """
+    return (_number(row, "precision") or 0) == PRECISION_AREA and (_number(row, "uncertainty_m") or 0) > 0
+
+
+def _is_region(row: Mapping[str, Any]) -> bool:
+    return (_number(row, "precision") or 0) >= PRECISION_REGION
 
 
 def _place_popup(row: Mapping[str, Any]) -> str:
@@ -627,17 +636,23 @@ _BUILDERS = {
 
 
 def _data_bounds(layers: Mapping[str, geopandas.GeoDataFrame]) -> list[list[float]] | None:
-    """[[south, west], [north, east]] of the data layers, uncertainty circles included."""
+    """[[south, west], [north, east]] of the data layers, uncertainty circles included.
+
+    Regions (precision 3, e.g. a country named in passing) set the view only when
+    nothing more precise is there: the map opens on the event, not on the world.
+    """
+    records = [(row, geom) for gdf in layers.values() for row, geom in _records(gdf)]
+    if any(not _is_region(row) for row, _ in records):
+        records = [(row, geom) for row, geom in records if not _is_region(row)]
     boxes = []
-    for gdf in layers.values():
-        for row, geom in _records(gdf):
-            west, south, east, north = geom.bounds
-            if _is_area(row):
-                radius_deg = _number(row, "uncertainty_m") / _M_PER_DEG
-                lat_factor = max(math.cos(math.radians(south)), 0.01)
-                west, east = west - radius_deg / lat_factor, east + radius_deg / lat_factor
-                south, north = south - radius_deg, north + radius_deg
-            boxes.append((south, west, north, east))
+    for row, geom in records:
+        west, south, east, north = geom.bounds
+        if _is_area(row):
+            radius_deg = _number(row, "uncertainty_m") / _M_PER_DEG
+            lat_factor = max(math.cos(math.radians(south)), 0.01)
+            west, east = west - radius_deg / lat_factor, east + radius_deg / lat_factor
+            south, north = south - radius_deg, north + radius_deg
+        boxes.append((south, west, north, east))
     if not boxes:
         return None
     south, west, north, east = (min(b[0] for b in boxes), min(b[1] for b in boxes),
