@@ -88,3 +88,36 @@ def test_screenshot_for_a_human(offline_page, tmp_path):
     page.wait_for_timeout(300)  # let fitBounds settle
     page.screenshot(path=SCREENSHOT)
     assert offline_page.errors == [] and offline_page.blocked == []
+
+
+def test_built_seed_map_offline(offline_page, tmp_path):
+    """The map `geomap build` writes from the five seeds, opened from disk with the network off."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-m", "geomap.cli", "build", str(root / "seeds"), "--layers",
+                          str(tmp_path / "layers"), "--maps", str(tmp_path / "maps")],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    page = offline_page.page
+    page.goto((tmp_path / "maps" / "index.html").as_uri())
+    page.wait_for_selector("path.geomap-place")
+    assert page.evaluate("typeof window.L === 'object' && L.version") == "1.9.3"
+    assert labels(page, "overlays") == OVERLAYS
+    assert page.locator("path.geomap-area").count() >= 1  # El Amria (and Qasr Talil) drawn as areas
+    texts = []
+    for marker in page.locator("path.geomap-place").all():
+        # a DOM click: markers of nearby places (Tunis, Le Bardo) overlap at this zoom
+        marker.dispatch_event("click")
+        texts.append(page.locator(".leaflet-popup-content").last.inner_text(timeout=5000))
+        page.locator(".leaflet-popup-close-button").last.dispatch_event("click")
+        page.locator(".leaflet-popup").wait_for(state="detached", timeout=5000)
+    assert len(texts) == page.locator("path.geomap-place").count() >= 12
+    sabratha = next(t for t in texts if t.startswith("Şabrātah"))
+    assert "Sabratha" in sabratha and "LY side" in sabratha
+    assert "US air strike on an IS training camp near the Libyan city of Sabratha" in sabratha
+    assert any(t.startswith("El Amria") for t in texts)
+    assert offline_page.errors == [] and offline_page.blocked == [] and offline_page.dialogs == []
+    page.screenshot(path="/tmp/geomap_seed_map.png")
