@@ -14,4 +14,13 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "geoparse", "resolve_spans", "geoparse_frame"]
+
+
+def __getattr__(name: str):
+    """Lazy access to the engine so ``import geomap`` stays light."""
+    if name in ("geoparse", "resolve_spans", "geoparse_frame", "Toponym"):
+        from geomap import engine as _engine
+
+        return getattr(_engine, name)
+    raise AttributeError(f"module 'geomap' has no attribute {name!r}")

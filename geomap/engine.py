@@ -1,0 +1,182 @@
+"""The geoparsing engine's public face: text in, resolved toponyms out.
+
+>>> from geomap import geoparse                                    # doctest: +SKIP
+>>> [(t.text, t.place.name) for t in geoparse("Clashes in Ben Guerdane, Tunisia.")]  # doctest: +SKIP
+[('Ben Guerdane', 'Ben Gardane'), ('Tunisia', 'Tunisia')]
+
+Detection is :mod:`geomap.toponyms`; resolution is :mod:`geomap.geocoding`. This
+module joins them and offers :func:`resolve_spans` for text whose toponym spans are
+already known (gold spans in evaluation, or an analyst's own annotations).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from geomap.gazetteer import Gazetteer, default_gazetteer
+from geomap.geocoding import Resolution, Weights, resolve_detections
+from geomap.model import Article, Candidate, Mention
+from geomap.toponyms import Detection, find_mentions, sentence_at, sentence_spans
+
+__all__ = ["Toponym", "geoparse", "resolve_spans", "geoparse_frame"]
+
+
+@dataclass(frozen=True)
+class Toponym:
+    """One place mention with its resolution.
+
+    Attributes
+    ----------
+    start, end : int
+        Character offsets: ``text[start:end] == text_``.
+    text : str
+        The name as written.
+    kind : str
+        ``"name"`` or ``"demonym"`` ("Tunisian" → Tunisia).
+    place : Candidate or None
+        The chosen gazetteer entry; ``None`` when no candidate is good enough.
+    score : float
+        The chosen candidate's final score (0 when unresolved).
+    precision : int or None
+        ACLED geo_precision of the place: 1 point, 2 area, 3 region.
+    runner_up : tuple of Candidate
+        The next candidates, best first.
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: str = "name"
+    place: Candidate | None = None
+    score: float = 0.0
+    precision: int | None = None
+    runner_up: tuple[Candidate, ...] = field(default_factory=tuple)
+
+    @property
+    def lat(self) -> float | None:
+        """Latitude of the resolved place."""
+        return self.place.lat if self.place else None
+
+    @property
+    def lon(self) -> float | None:
+        """Longitude of the resolved place."""
+        return self.place.lon if self.place else None
+
+
+def _toponyms(resolutions: Sequence[Resolution]) -> list[Toponym]:
+    out = []
+    for r in resolutions:
+        m = r.detection.mention
+        b = r.best
+        out.append(Toponym(m.start, m.end, m.text, m.kind, b, b.score if b else 0.0, b.precision if b else None,
+                           r.runner_up))
+    return out
+
+
+def _context(context: Sequence[str] | str | None) -> tuple[str, ...]:
+    if context is None:
+        return ()
+    if isinstance(context, str):
+        context = context.split(",")
+    return tuple(c.strip().upper() for c in context if c.strip())
+
+
+def geoparse(
+    text: str,
+    *,
+    context: Sequence[str] | str | None = None,
+    gazetteer: Gazetteer | None = None,
+    weights: Weights = Weights(),
+) -> list[Toponym]:
+    """Find and resolve every place mention in ``text``.
+
+    Parameters
+    ----------
+    text : str
+        English news text.
+    context : sequence of str or str, optional
+        ISO alpha-2 codes of countries the text is known to be about ("TN,LY").
+    gazetteer : Gazetteer, optional
+        The shared default gazetteer when omitted.
+    weights : Weights
+        Ranking weights.
+
+    Returns
+    -------
+    list of Toponym
+        In text order; unresolved mentions are kept with ``place=None``.
+
+    Examples
+    --------
+    >>> geoparse("")
+    []
+    """
+    if not text or not text.strip():
+        return []
+    gaz = gazetteer or default_gazetteer()
+    article = Article(id="text", path="", title="", text=text)
+    return _toponyms(resolve_detections(find_mentions(article, gaz), countries=_context(context), weights=weights))
+
+
+def resolve_spans(
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    *,
+    context: Sequence[str] | str | None = None,
+    gazetteer: Gazetteer | None = None,
+    weights: Weights = Weights(),
+) -> list[Toponym]:
+    """Resolve toponyms whose spans are already known (e.g. gold annotations).
+
+    Parameters
+    ----------
+    text : str
+        The document.
+    spans : sequence of (start, end)
+        Character offsets of the toponyms.
+
+    Returns
+    -------
+    list of Toponym
+        One per span, in the given order.
+    """
+    gaz = gazetteer or default_gazetteer()
+    sents = sentence_spans(text)
+    demonyms = gaz.demonyms()
+    detections = []
+    for start, end in spans:
+        name = text[start:end]
+        from geomap.gazetteer.normalize import fold
+
+        key = fold(name)
+        cc = demonyms.get(key) or (demonyms.get(key[:-1]) if key.endswith("s") else None)
+        if cc:
+            cands = [c for c in gaz.lookup(gaz.countries[cc].name) if c.source_id == f"country:{cc}"]
+            kind = "demonym"
+        else:
+            cands = gaz.lookup(name, fuzzy=True)
+            kind = "name"
+        detections.append(Detection(Mention("text", start, end, name, sentence_at(text, sents, start), kind), cands))
+    resolved = resolve_detections(detections, countries=_context(context), weights=weights)
+    return _toponyms(resolved)
+
+
+def geoparse_frame(text: str, **kwargs):
+    """:func:`geoparse` as a GeoDataFrame (EPSG:4326) of the resolved toponyms, for notebooks.
+
+    Columns: ``start, end, text, kind, name, country_code, feature, precision, score, source_id``
+    and a Point geometry; unresolved toponyms are left out.
+    """
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    rows = [
+        {"start": t.start, "end": t.end, "text": t.text, "kind": t.kind, "name": t.place.name,
+         "country_code": t.place.country_code, "feature": t.place.feature, "precision": t.precision,
+         "score": t.score, "source_id": t.place.source_id, "geometry": Point(t.place.lon, t.place.lat)}
+        for t in geoparse(text, **kwargs) if t.place
+    ]
+    cols = ["start", "end", "text", "kind", "name", "country_code", "feature", "precision", "score", "source_id",
+            "geometry"]
+    return gpd.GeoDataFrame(rows, columns=cols, geometry="geometry", crs="EPSG:4326")
