@@ -96,7 +96,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for m in _BOUNDARY.finditer(text):
         end = m.end()
         if m.group(0)[0] == ".":
-            word = _WORD_BEFORE.search(text, 0, m.start())
+            word = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
             w = word.group(0) if word else ""
             if (len(w) == 1 and w.isupper()) or w.lower() in _ABBREVIATIONS or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", w):
                 continue
@@ -170,6 +170,8 @@ def _runs(text: str, toks: list[tuple[int, int]]) -> Iterable[list[tuple[int, in
 def _split_token(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """Split ``Tunisia-Libya`` into two names; cut ``Tunis-based`` to ``Tunis``; keep ``El-Amria``."""
     word = text[s:e]
+    if "-" not in word:
+        return [(s, e)]
     low = word.lower()
     for suf in _SUFFIXES:
         if low.endswith(suf):

@@ -268,6 +268,7 @@ class _MemoryIndex:
                 self.by_skel.setdefault(skel, []).append((i, norm))
 
 
+@lru_cache(maxsize=262144)
 def _ratio(a: str, b: str) -> float:
     from rapidfuzz import fuzz
 
@@ -308,6 +309,7 @@ class Gazetteer:
         self._notify = notify
         self._progress = progress
         self._memory = _MemoryIndex()
+        self._cache: dict[tuple, tuple[Candidate, ...]] = {}
         for entry in _country_entries():
             self._memory.add(entry)
         if builtin_supplement:
@@ -367,6 +369,19 @@ class Gazetteer:
             1.0 for a normalised exact match, less for transliteration and fuzzy
             matches, plus a small bonus for curated sources.
         """
+        key = (name, country, fuzzy, skeleton, limit)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._lookup(name, country=country, fuzzy=fuzzy, skeleton=skeleton, limit=limit)
+            if len(self._cache) > 200_000:
+                self._cache.clear()
+            self._cache[key] = hit
+        return list(hit)
+
+    def _lookup(
+        self, name: str, *, country: str | None, fuzzy: bool, skeleton: bool, limit: int
+    ) -> tuple[Candidate, ...]:
+        """Uncached :meth:`lookup`."""
         norm, skel = name_keys(name)
         if not norm:
             return []
@@ -382,14 +397,15 @@ class Gazetteer:
 
         for i, alias in self._memory.by_norm.get(norm, ()):
             keep(self._from_entry(self._memory.entries[i], MATCH_EXACT, alias))
-        for row in self.index.lookup(norm, TIER_NORMAL):
-            keep(self._from_city(row, MATCH_EXACT))
+        if self.index.has(norm, TIER_NORMAL):
+            for row in self.index.lookup(norm, TIER_NORMAL):
+                keep(self._from_city(row, MATCH_EXACT))
         if skeleton and skel:
             for i, alias in self._memory.by_skel.get(skel, ()):
                 r = _ratio(norm, alias)
                 if r >= MIN_SKELETON_RATIO:
                     keep(self._from_entry(self._memory.entries[i], MATCH_SKELETON_BASE + MATCH_SKELETON_SPAN * r * r, alias))
-            for row in self.index.lookup(skel, TIER_SKELETON):
+            for row in self.index.lookup(skel, TIER_SKELETON) if self.index.has(skel, TIER_SKELETON) else ():
                 r = _ratio(norm, row.alias)
                 if r >= MIN_SKELETON_RATIO:
                     keep(self._from_city(row, MATCH_SKELETON_BASE + MATCH_SKELETON_SPAN * r * r))
@@ -397,7 +413,7 @@ class Gazetteer:
             for cand in self._fuzzy(norm):
                 keep(cand)
         ranked = sorted(found.values(), key=lambda c: (-c.score, -c.population, c.source_id))
-        return ranked[:limit]
+        return tuple(ranked[:limit])
 
     def _fuzzy(self, norm: str, limit: int = 10, cutoff: float = 85.0) -> Iterable[Candidate]:
         from rapidfuzz import fuzz, process

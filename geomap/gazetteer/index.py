@@ -164,6 +164,7 @@ class CityIndex:
         self.path = Path(path)
         self._local = threading.local()
         self._keys: list[str] | None = None
+        self._keysets: dict[int, frozenset[str]] = {}
 
     def _con(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
@@ -172,19 +173,32 @@ class CityIndex:
             self._local.con = con
         return con
 
-    def lookup(self, key: str, tier: int = TIER_NORMAL) -> list[CityRow]:
+    def lookup(self, key: str, tier: int = TIER_NORMAL, limit: int = 100) -> list[CityRow]:
         """Return the places indexed under ``key`` at ``tier``, most populous first.
 
         At the skeleton tier a place comes once per alias that has this skeleton
         (``alias`` holds that alias's normal key); at the normal tier ``alias`` is the key.
+        At most ``limit`` rows, the most populous.
         """
         cur = self._con().execute(
             "SELECT c.geonameid, c.name, c.lat, c.lon, c.cc, c.admin1, c.population, n.tier, n.alias FROM names n "
             "JOIN cities c ON c.geonameid = n.geonameid WHERE n.key = ? AND n.tier = ? "
-            "ORDER BY c.population DESC, c.geonameid",
-            (key, tier),
+            "ORDER BY c.population DESC, c.geonameid LIMIT ?",
+            (key, tier, limit),
         )
         return [CityRow(*row[:8], alias=row[8] or key) for row in cur.fetchall()]
+
+    def has(self, key: str, tier: int = TIER_NORMAL) -> bool:
+        """Whether any place is indexed under ``key`` at ``tier`` (an in-memory set, loaded once).
+
+        Lets callers that try many candidate names (toponym detection) skip the
+        query for the names that are in no gazetteer entry, which is most of them.
+        """
+        keys = self._keysets.get(tier)
+        if keys is None:
+            cur = self._con().execute("SELECT DISTINCT key FROM names WHERE tier = ?", (tier,))
+            keys = self._keysets[tier] = frozenset(r[0] for r in cur)
+        return key in keys
 
     def by_id(self, geonameid: int) -> CityRow | None:
         """Return one place by GeoNames id, or ``None``."""

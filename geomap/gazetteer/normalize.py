@@ -73,6 +73,7 @@ _TRANSLIT = (
 _VOWELS = set("aeiou")
 
 
+@lru_cache(maxsize=131072)
 def fold(text: str) -> str:
     """Lower-case ``text`` and strip diacritics, keeping every other character.
 

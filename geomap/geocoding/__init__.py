@@ -92,16 +92,13 @@ def resolve_detections(
         One per detection, in the same order; ``best`` is ``None`` below threshold.
     """
     ctx = build_context([d.candidates for d in detections], kinds=[d.mention.kind for d in detections], given=countries)
-    first = [rank(d.candidates, ctx, weights) for d in detections]
-    anchors = [(r[0].lat, r[0].lon) for r in first
-               if r and r[0].feature != "country" and r[0].score >= weights.threshold + 0.2]
+    first = [rank(d.candidates, ctx, weights, top=1) for d in detections]
+    anchors = sorted({(r[0].lat, r[0].lon) for r in first
+                      if r and r[0].feature != "country" and r[0].score >= weights.threshold + 0.2})
     ctx2 = DocumentContext(ctx.countries, anchors)
     out = []
     for d in detections:
-        ranked = rank(d.candidates, ctx2, weights)
-        own = [a for a in anchors if ranked and (a != (ranked[0].lat, ranked[0].lon))]
-        if own != anchors:  # do not let a place anchor itself
-            ranked = rank(d.candidates, DocumentContext(ctx.countries, own), weights)
+        ranked = rank(d.candidates, ctx2, weights, top=4)
         best = ranked[0] if ranked and ranked[0].score >= weights.threshold else None
         out.append(Resolution(d, best, tuple(ranked[1:4])))
     return out

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 
 from geomap.model import Candidate
 
-__all__ = ["Weights", "DocumentContext", "score_candidate", "rank", "build_context", "haversine_km"]
+__all__ = ["Weights", "DocumentContext", "score_candidate", "rank", "build_context"]
 
 
 @dataclass(frozen=True)
@@ -54,35 +54,55 @@ class DocumentContext:
         return cls({c.upper(): 1.0 for c in countries})
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km on a sphere of radius 6371 km (for ranking only, not for reporting)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+def _base_score(c: Candidate, ctx: DocumentContext, w: Weights) -> float:
+    """Every term but proximity."""
+    pop = min(1.0, math.log10(c.population + 1) / 7.0) if c.population > 0 else 0.0
+    in_context = ctx.countries.get(c.country_code, 0.0)
+    match = c.score if (c.score >= 1.0 or in_context or not ctx.countries) else c.score * w.off_context_inexact
+    score = w.match * match + w.population * pop + w.context * in_context
+    if c.feature == "country" and c.score >= 1.0:
+        score += w.country_feature
+    return score
+
+
+def _proximity(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weights) -> list[float]:
+    """The proximity term of each candidate: up to ``w.proximity`` within 200 km of an anchor."""
+    if not ctx.points:
+        return [0.0] * len(candidates)
+    import numpy as np
+
+    anchors = np.radians(np.asarray(ctx.points, dtype=float))
+    pts = np.radians(np.array([(c.lat, c.lon) for c in candidates], dtype=float))
+    dp = pts[:, None, 0] - anchors[None, :, 0]
+    dl = pts[:, None, 1] - anchors[None, :, 1]
+    a = np.sin(dp / 2) ** 2 + np.cos(pts[:, None, 0]) * np.cos(anchors[None, :, 0]) * np.sin(dl / 2) ** 2
+    near_km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a.min(axis=1), 1.0)))
+    bonus = np.where(near_km < 200, w.proximity * (1 - near_km / 200), 0.0)
+    return [0.0 if c.feature == "country" else float(b) for c, b in zip(candidates, bonus)]
 
 
 def score_candidate(c: Candidate, ctx: DocumentContext, w: Weights = Weights()) -> float:
     """The final score of one candidate in a document context."""
-    pop = min(1.0, math.log10(c.population + 1) / 7.0) if c.population > 0 else 0.0
-    in_context = ctx.countries.get(c.country_code, 0.0)
-    match = c.score if (c.score >= 1.0 or in_context or not ctx.countries) else c.score * w.off_context_inexact
-    score = w.match * match + w.population * pop
-    if c.feature == "country" and c.score >= 1.0:
-        score += w.country_feature
-    score += w.context * in_context
-    if ctx.points and c.feature != "country":
-        near = min(haversine_km(c.lat, c.lon, lat, lon) for lat, lon in ctx.points)
-        if near < 200:
-            score += w.proximity * (1 - near / 200)
-    return round(score, 4)
+    return round(_base_score(c, ctx, w) + _proximity([c], ctx, w)[0], 4)
 
 
-def rank(candidates: Sequence[Candidate], ctx: DocumentContext | None = None, w: Weights = Weights()) -> list[Candidate]:
-    """Return the candidates re-scored in context, best first (``score`` holds the final score)."""
+def rank(
+    candidates: Sequence[Candidate], ctx: DocumentContext | None = None, w: Weights = Weights(), top: int | None = None
+) -> list[Candidate]:
+    """Return the candidates re-scored in context, best first (``score`` holds the final score).
+
+    Parameters
+    ----------
+    top : int, optional
+        Return only the best ``top`` candidates (saves copying long candidate lists).
+    """
     ctx = ctx or DocumentContext()
-    scored = [replace(c, score=score_candidate(c, ctx, w)) for c in candidates]
-    return sorted(scored, key=lambda c: (-c.score, -c.population, c.source_id))
+    if not candidates:
+        return []
+    prox = _proximity(candidates, ctx, w)
+    scored = [(round(_base_score(c, ctx, w) + p, 4), c) for c, p in zip(candidates, prox)]
+    scored.sort(key=lambda sc: (-sc[0], -sc[1].population, sc[1].source_id))
+    return [replace(c, score=s) for s, c in scored[:top]]
 
 
 def build_context(
