@@ -102,6 +102,32 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--theatre", metavar="FILE",
                    help="theatre JSON: border, barrier, distance pairs (default: Ben Guerdane, March 2016)")
     b.add_argument("--json", action="store_true", help="print a JSON summary instead of a table")
+
+    e = sub.add_parser("eval", help="score the geoparser against a gold-annotated corpus",
+                       description="Evaluate geomap against gold annotations.")
+    esub = e.add_subparsers(dest="target", metavar="TARGET", required=True)
+    eg = esub.add_parser(
+        "geoparse", help="toponym detection and resolution against a JSON Lines corpus",
+        description="Score geomap's geoparser on a JSON Lines corpus with gold toponyms "
+                    '({"id", "text", "toponyms": [{"start", "end", "name", "lat", "lon", ...}]}). Errors are '
+                    "geodesic km on WGS84; an unresolved or undetected toponym counts as 20,039 km.",
+        epilog="modes:\n"
+               "  resolve   resolve the gold spans: n, acc161, mean_km, median_km, auc (lower is better)\n"
+               "  detect    spans found vs gold spans: precision, recall, f1 (exact) and *_overlap\n"
+               "  end2end   both; a gold toponym counts as resolved only if detected with exact offsets\n\n"
+               "examples:\n"
+               "  geomap eval geoparse ../shared/eval/geoparse/lgl.jsonl\n"
+               "  geomap eval geoparse ../shared/eval/geoparse/geovirus.jsonl --mode end2end --json\n"
+               "  geomap eval geoparse lgl.jsonl --limit 50 --errors 20   # the 20 worst errors, on stderr\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    eg.add_argument("file", metavar="FILE.jsonl", help="the corpus, one JSON document per line")
+    eg.add_argument("--mode", choices=("resolve", "detect", "end2end"), default="resolve",
+                    help="what to score (default resolve)")
+    eg.add_argument("--limit", type=int, metavar="N", help="only the first N documents")
+    eg.add_argument("--errors", type=int, default=0, metavar="N",
+                    help="also list the N worst resolution errors (stderr; in --json under 'errors')")
+    eg.add_argument("--json", action="store_true",
+                    help="print JSON {n, acc161, mean_km, median_km, auc, precision, recall, f1, ...} on stdout")
     return p
 
 
@@ -225,7 +251,57 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"geocode": cmd_geocode, "distance": cmd_distance, "build": cmd_build}
+# -- eval ----------------------------------------------------------------------------------------
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.table import Table
+
+    from geomap.evaluate import evaluate, read_eval_jsonl
+
+    if args.errors < 0:
+        raise InputError(f"--errors {args.errors}: give 0 or more.")
+    docs = read_eval_jsonl(args.file, limit=args.limit)
+    console = _console()
+    with Progress(TextColumn(f"{args.mode:<8}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task(args.mode, total=max(len(docs), 1))
+        report = evaluate(docs, args.mode, progress=lambda done, total: bar.update(task, completed=done))
+    for f in report.failures:
+        console.print(f"[yellow]warning[/yellow]: document {f['id']} failed and counts as misses: {f['error']}")
+    if args.json:
+        print(json.dumps(report.as_dict(errors=args.errors), ensure_ascii=False, indent=2))
+        return 0
+    if args.errors:
+        worst = Table(title=f"{args.errors} worst resolution errors", title_justify="left")
+        for col in ("id", "name", "gold", "predicted", "km", "why"):
+            worst.add_column(col, justify="right" if col == "km" else "left", no_wrap=col in ("gold", "km", "why"))
+        for err in report.worst(args.errors):
+            p = err.predicted
+            worst.add_row(err.doc_id, err.name, f"{err.gold_lat:.2f},{err.gold_lon:.2f}",
+                          f"{p['name']} ({p['country_code']}) {p['lat']:.2f},{p['lon']:.2f}" if p else "—",
+                          f"{err.km:,.0f}", err.why)
+        console.print(worst)
+    m = report.metrics
+    t = Table()
+    t.add_column("metric")
+    t.add_column("value", justify="right")
+    fmt = {"acc161": "{:.1%}", "mean_km": "{:,.1f}", "median_km": "{:,.1f}", "auc": "{:.3f}"}
+    for key in ("n", "acc161", "mean_km", "median_km", "auc", "unresolved", "undetected", "precision", "recall",
+                "f1", "precision_overlap", "recall_overlap", "f1_overlap"):
+        if m.get(key) is not None:
+            t.add_row(key, fmt.get(key, "{:.3f}" if isinstance(m[key], float) else "{}").format(m[key]))
+    t.add_row("documents", str(report.docs))
+    t.add_row("failed documents", str(len(report.failures)))
+    aps = report.articles_per_s
+    t.add_row("articles/s", f"{aps:,.1f}" if aps is not None else "—")
+    out = _console(stderr=False)
+    out.print(f"geoparse {args.mode}: {args.file}")
+    out.print(t)
+    return 0
+
+
+COMMANDS = {"geocode": cmd_geocode, "distance": cmd_distance, "build": cmd_build, "eval": cmd_eval}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
