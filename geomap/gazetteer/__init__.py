@@ -103,22 +103,27 @@ def load_countries_table() -> dict[str, CountryInfo]:
     if not path.exists():
         raise DataError(f"{path} is missing: rebuild it with `python scripts/build_countries.py`.")
     aliases: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    positions: dict[str, tuple[float, float]] = {}
     alias_path = _data_path("country_aliases.csv")
     if alias_path.exists():
         with alias_path.open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
                 aliases[row["iso_a2"]] = (_split(row.get("aliases")), _split(row.get("demonyms")))
+                if row.get("lat") and row.get("lon"):  # a curated conventional centre, with its source
+                    positions[row["iso_a2"]] = (float(row["lat"]), float(row["lon"]))
     out: dict[str, CountryInfo] = {}
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             cc = row["iso_a2"]
             extra_names, demonyms = aliases.get(cc, ((), ()))
+            extra_names = (*extra_names, *_split(row.get("aliases")))
+            demonyms = tuple(dict.fromkeys((*demonyms, *_split(row.get("demonyms")))))
             out[cc] = CountryInfo(
                 iso_a2=cc,
                 iso_a3=row["iso_a3"],
                 name=row["name"],
-                lat=float(row["lat"]),
-                lon=float(row["lon"]),
+                lat=positions.get(cc, (float(row["lat"]), 0.0))[0],
+                lon=positions.get(cc, (0.0, float(row["lon"])))[1],
                 population=int(row["population"] or 0),
                 area_km2=float(row["area_km2"] or 0),
                 neighbours=_split(row.get("neighbours", "").replace(",", "|")),
