@@ -139,7 +139,9 @@ def resolve_spans(
     Returns
     -------
     list of Toponym
-        One per span, in the given order.
+        One per span, in the given order. A span is unresolved only when no
+        gazetteer entry matches its name at all (not even fuzzily): the spans are
+        known to be toponyms, so the best candidate is taken whatever its score.
     """
     gaz = gazetteer or default_gazetteer()
     sents = sentence_spans(text)
@@ -158,7 +160,10 @@ def resolve_spans(
             cands = gaz.lookup(name, fuzzy=True)
             kind = "name"
         detections.append(Detection(Mention("text", start, end, name, sentence_at(text, sents, start), kind), cands))
-    resolved = resolve_detections(detections, countries=_context(context), weights=weights)
+    # the spans are known to be toponyms: take the best candidate even below the detection threshold
+    from dataclasses import replace as _replace
+
+    resolved = resolve_detections(detections, countries=_context(context), weights=_replace(weights, threshold=-1e9))
     return _toponyms(resolved)
 
 
