@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from geomap.gazetteer import Gazetteer, default_gazetteer
+from geomap.gazetteer.normalize import fold
 from geomap.geocoding import Resolution, Weights, resolve_detections
 from geomap.model import Article, Candidate, Mention
 from geomap.toponyms import Detection, find_mentions, sentence_at, sentence_spans
@@ -88,6 +89,7 @@ def geoparse(
     context: Sequence[str] | str | None = None,
     gazetteer: Gazetteer | None = None,
     weights: Weights = Weights(),
+    keep_unresolved: bool = False,
 ) -> list[Toponym]:
     """Find and resolve every place mention in ``text``.
 
@@ -101,11 +103,14 @@ def geoparse(
         The shared default gazetteer when omitted.
     weights : Weights
         Ranking weights.
+    keep_unresolved : bool
+        Also return the mentions whose candidates all scored below the threshold
+        (``place=None``): names that look like places but that geomap could not place.
 
     Returns
     -------
     list of Toponym
-        In text order; unresolved mentions are kept with ``place=None``.
+        In text order.
 
     Examples
     --------
@@ -116,7 +121,8 @@ def geoparse(
         return []
     gaz = gazetteer or default_gazetteer()
     article = Article(id="text", path="", title="", text=text)
-    return _toponyms(resolve_detections(find_mentions(article, gaz), countries=_context(context), weights=weights))
+    found = _toponyms(resolve_detections(find_mentions(article, gaz), countries=_context(context), weights=weights))
+    return found if keep_unresolved else [t for t in found if t.place is not None]
 
 
 def resolve_spans(
@@ -149,8 +155,6 @@ def resolve_spans(
     detections = []
     for start, end in spans:
         name = text[start:end]
-        from geomap.gazetteer.normalize import fold
-
         key = fold(name)
         cc = demonyms.get(key) or (demonyms.get(key[:-1]) if key.endswith("s") else None)
         if cc:

@@ -63,6 +63,7 @@ _PERSON_BEFORE = {"mr", "mrs", "ms", "dr", "president", "minister", "general", "
                   "governor", "gov", "mayor", "chief", "commander", "sergeant", "sgt", "officer", "spokesman",
                   "spokeswoman", "lord", "lady", "pope", "saint", "st", "professor", "prof", "secretary", "ambassador"}
 _PERSON_AFTER = re.compile(r"^\s*(?:said|says|told|added|stated|claimed|wrote)\b")
+_DOTTED = re.compile(r"(?:[A-Z]\.){2,}")
 _PATRONYMIC = {"ben", "bin", "ibn", "bint"}
 _BOUNDARY = re.compile(r"[.!?]+[\"”»'’)]*(?=\s|$)|\n")
 _WORD_BEFORE = re.compile(r"[\w.]+$")
@@ -134,6 +135,9 @@ def _tokens(text: str) -> list[tuple[int, int]]:
     out = []
     for m in _TOKEN.finditer(text):
         s, e = m.start(), m.end()
+        if _DOTTED.fullmatch(text, s, e):
+            out.append((s, e))  # "U.S.", "U.K.": the final period is part of the name
+            continue
         # trailing punctuation that the token pattern swallowed
         while e > s and text[e - 1] in ".-’'":
             e -= 1
@@ -252,7 +256,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 if key in _ALWAYS_SKIP or not _is_cap(name) or fold(text[s:run[i][1]]) in _ALWAYS_SKIP:
                     continue
                 single = i == j
-                if single and (key in lower_words or (name.isupper() and len(name) > 3)):
+                if single and (key in lower_words or (name.isupper() and name.isalpha() and len(name) > 3)):
                     continue
                 if not single and all(common(*run[k]) for k in range(i, j + 1)):
                     continue  # "Death Toll": a headline of common words
@@ -275,7 +279,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                         cands, e, name = bare, e - 1, name[:-1]
                 if not cands:
                     continue
-                if _looks_like_person(text, s, e, prev_unmatched, unknown_cap(j + 1, run), run, i, j):
+                is_country = any(c.feature == "country" and c.score >= 1 for c in cands)
+                if not is_country and _looks_like_person(text, s, e, prev_unmatched, unknown_cap(j + 1, run), run, i, j):
                     continue
                 mention = Mention(article.id, s, e, name, sentence_at(text, sents, s))
                 out.append(Detection(mention, cands))

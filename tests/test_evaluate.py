@@ -210,13 +210,13 @@ def test_cli_reports_a_bad_file_in_one_line(tmp_path):
 
 # -- regression floor on the first 40 documents of each corpus -----------------------------------
 
-# Measured at commit 5707444 and on the working tree of the same day (first 40 docs):
-#   geovirus resolve acc161 0.533, auc 0.546; detect f1 0.725, recall 0.793
-#   lgl      resolve acc161 0.650-0.663, auc 0.461-0.469; detect f1 0.618, recall 0.760
-# The floors sit about 3 points below, so only a real regression fails.
+# Measured after geoparse() stopped returning unresolved mentions (first 40 docs):
+#   geovirus resolve acc161 0.559, auc 0.456; detect f1 0.712, precision 0.723, recall 0.701
+#   lgl      resolve acc161 0.683, auc 0.303; detect f1 0.685, precision 0.638, recall 0.740
+# The floors sit about 3 points below, so only a real regression fails; raise them as the engine improves.
 FLOORS = {
-    "geovirus": {"acc161": 0.50, "auc": 0.58, "f1": 0.69, "recall": 0.76},
-    "lgl": {"acc161": 0.62, "auc": 0.50, "f1": 0.59, "recall": 0.73},
+    "geovirus": {"acc161": 0.53, "auc": 0.49, "f1": 0.68, "recall": 0.67},
+    "lgl": {"acc161": 0.65, "auc": 0.34, "f1": 0.65, "recall": 0.71},
 }
 
 
