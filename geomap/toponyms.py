@@ -63,6 +63,8 @@ _PERSON_BEFORE = {"mr", "mrs", "ms", "dr", "president", "minister", "general", "
                   "governor", "gov", "mayor", "chief", "commander", "sergeant", "sgt", "officer", "spokesman",
                   "spokeswoman", "lord", "lady", "pope", "saint", "st", "professor", "prof", "secretary", "ambassador"}
 _PERSON_AFTER = re.compile(r"^\s*(?:said|says|told|added|stated|claimed|wrote)\b")
+_LOCATIVE = {"in", "near", "at", "from", "to", "outside", "into", "across", "around", "towards", "toward",
+             "via", "throughout", "inside", "within", "between", "northern", "southern", "eastern", "western"}
 _DOTTED = re.compile(r"(?:[A-Z]\.){2,}")
 _PATRONYMIC = {"ben", "bin", "ibn", "bint"}
 _BOUNDARY = re.compile(r"[.!?]+[\"”»'’)]*(?=\s|$)|\n")
@@ -220,6 +222,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
         toks.extend(_split_token(text, s, e))
     lower_words = {m.group(0) for m in re.finditer(r"\b[a-z][a-z]+\b", text)}
     sents = sentence_spans(text)
+    sentence_starts = {s for s, _ in sents}
     demonyms = gazetteer.demonyms()
     out: list[Detection] = []
     cache: dict[str, list[Candidate]] = {}
@@ -279,6 +282,11 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                         cands, e, name = bare, e - 1, name[:-1]
                 if not cands:
                     continue
+                if single and s in sentence_starts and all(c.score < 1 for c in cands):
+                    continue  # a capitalised first word that only looks like a place name ("Prime" ~ Perm)
+                nxt = text[run[j + 1][0]:run[j + 1][1]].lower() if j + 1 < len(run) else ""
+                if nxt in _PERSON_BEFORE:
+                    continue  # "Prime Minister", "Attorney General": part of a title
                 is_country = any(c.feature == "country" and c.score >= 1 for c in cands)
                 if not is_country and _looks_like_person(text, s, e, prev_unmatched, unknown_cap(j + 1, run), run, i, j):
                     continue
@@ -306,6 +314,8 @@ def _looks_like_person(text: str, s: int, e: int, prev_unknown: bool, next_unkno
     before = text[max(0, s - 25):s].split()
     if before and before[-1].rstrip(".").lower() in _PERSON_BEFORE:
         return True
+    if before and before[-1].lower() in _LOCATIVE:
+        return False  # "in Tripoli said": a preposition of place outweighs the weaker cues
     if prev_unknown or next_unknown:
         return True
     if j + 2 < len(run) and text[run[j + 1][0]:run[j + 1][1]].lower() in _PATRONYMIC:

@@ -96,10 +96,12 @@ def resolve_detections(
     anchors = sorted({(r[0].lat, r[0].lon) for r in first
                       if r and r[0].feature != "country" and r[0].score >= weights.threshold + 0.2})
     ctx2 = DocumentContext(ctx.countries, anchors)
+    # with no country context at all, nothing can vouch for a name but the name itself
+    threshold = weights.threshold if ctx.countries else weights.threshold - weights.no_context_relief
     out = []
     for d in detections:
         ranked = rank(d.candidates, ctx2, weights, top=4)
-        best = ranked[0] if ranked and ranked[0].score >= weights.threshold else None
+        best = ranked[0] if ranked and ranked[0].score >= threshold else None
         out.append(Resolution(d, best, tuple(ranked[1:4])))
     return out
 

@@ -37,6 +37,8 @@ class Weights:
     proximity: float = 0.12
     #: below this final score a mention is left unresolved
     threshold: float = 0.75
+    #: lowered by this much in a text that names no country (a single sentence, a headline)
+    no_context_relief: float = 0.15
     #: a non-exact (transliteration, fuzzy) match outside the document's countries counts this much
     off_context_inexact: float = 0.5
 

@@ -1,0 +1,100 @@
+"""The geoparsing engine on hard cases: context, demonyms, names inside names, offsets."""
+
+from __future__ import annotations
+
+import pytest
+
+import geomap
+from geomap.measure import distance_m
+
+
+def km(t, lat, lon):
+    return float(distance_m(t.place.lat, t.place.lon, lat, lon)) / 1000
+
+
+def by_text(toponyms):
+    return {t.text: t for t in toponyms}
+
+
+def test_el_amria_tunisia_not_algeria():
+    found = by_text(geomap.geoparse("Clashes broke out in El Amria, near Ben Guerdane, as militants crossed "
+                                    "from Libya into Tunisia."))
+    t = found["El Amria"]
+    assert t.place.country_code == "TN" and t.precision == 2
+    assert any(c.country_code == "DZ" for c in t.runner_up) or t.place.source_id == "sup:el-amria-tn"
+
+
+def test_el_amria_alone_in_algeria_context():
+    found = by_text(geomap.geoparse("Farmers in El Amria, in Algeria's Ain Temouchent province, harvested grapes. "
+                                    "Oran and Algeria's west were hit by drought."))
+    assert found["El Amria"].place.country_code == "DZ"
+
+
+def test_demonym_resolves_to_its_country_and_is_flagged():
+    (t,) = [t for t in geomap.geoparse("Tunisian troops were deployed.") if t.text == "Tunisian"]
+    assert t.kind == "demonym" and t.place.source_id == "country:TN"
+
+
+def test_country_name_means_the_country_not_a_town():
+    found = by_text(geomap.geoparse("Exports from China to Russia rose."))
+    assert found["China"].place.feature == "country" and found["China"].place.country_code == "CN"
+    assert found["Russia"].place.country_code == "RU"
+
+
+def test_name_inside_a_longer_name_is_not_matched_alone():
+    spans = [(t.start, t.end, t.text) for t in geomap.geoparse("Militants attacked Ben Guerdane on Monday.")]
+    assert spans == [(19, 31, "Ben Guerdane")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Prime Minister Habib Essid spoke.", "Noureddine Chouchane was targeted.", "On Monday, March 7, nothing.",
+     "The Army and the National Guard patrolled.", "Reuters reported it."],
+)
+def test_people_dates_and_organisations_are_not_places(text):
+    assert geomap.geoparse(text) == []
+
+
+def test_offsets_are_exact_and_possessives_trimmed():
+    text = "Libya's western government and Tunisia’s army met in Tripoli."
+    found = geomap.geoparse(text)
+    assert [t.text for t in found] == ["Libya", "Tunisia", "Tripoli"]
+    for t in found:
+        assert text[t.start:t.end] == t.text
+
+
+def test_acronyms_with_periods_keep_them():
+    found = [t.text for t in geomap.geoparse("U.S. and U.K. trainers arrived.")]
+    assert found == ["U.S.", "U.K."]
+
+
+def test_tripoli_follows_context():
+    ly = by_text(geomap.geoparse("Fighting in Libya spread from Benghazi to Tripoli."))["Tripoli"]
+    lb = by_text(geomap.geoparse("In Lebanon, protesters in Beirut and Tripoli marched."))["Tripoli"]
+    assert ly.place.country_code == "LY" and lb.place.country_code == "LB"
+
+
+def test_context_argument():
+    t = geomap.geoparse("Officials in Tripoli said.", context="LB")[0]
+    assert t.place.country_code == "LB"
+
+
+def test_resolve_spans_keeps_order_and_resolves_known_spans():
+    text = "Sabratha and Ben Guerdan."
+    res = geomap.resolve_spans(text, [(13, 24), (0, 8)])
+    assert [t.text for t in res] == ["Ben Guerdan", "Sabratha"]
+    assert km(res[0], 33.138, 11.220) < 2 and km(res[1], 32.793, 12.488) < 2
+
+
+def test_geodataframe_form():
+    from geomap.engine import geoparse_frame
+
+    gdf = geoparse_frame("Clashes in Ben Guerdane, Tunisia.")
+    assert str(gdf.crs) == "EPSG:4326"
+    assert list(gdf["text"]) == ["Ben Guerdane", "Tunisia"]
+    assert gdf.geometry.iloc[0].x == pytest.approx(11.2197, abs=1e-3)  # lon first
+
+
+def test_empty_and_hostile_input():
+    assert geomap.geoparse("") == [] and geomap.geoparse("   ") == []
+    assert geomap.geoparse("<script>alert(1)</script> {{7*7}}") == []
