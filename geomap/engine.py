@@ -20,7 +20,7 @@ from geomap.geocoding import Resolution, Weights, resolve_detections
 from geomap.model import Article, Candidate, Mention
 from geomap.toponyms import Detection, find_mentions, sentence_at, sentence_spans
 
-__all__ = ["Toponym", "geoparse", "resolve_spans", "geoparse_frame"]
+__all__ = ["Toponym", "geoparse", "resolve_spans", "geoparse_frame", "relative_locations"]
 
 
 @dataclass(frozen=True)
@@ -189,3 +189,25 @@ def geoparse_frame(text: str, **kwargs):
     cols = ["start", "end", "text", "kind", "name", "country_code", "feature", "precision", "score", "source_id",
             "geometry"]
     return gpd.GeoDataFrame(rows, columns=cols, geometry="geometry", crs="EPSG:4326")
+
+
+def relative_locations(text: str, toponyms: Sequence[Toponym] | None = None, **kwargs) -> list:
+    """Areas the text describes relative to its places ("5 km from X", "near the Libyan border").
+
+    Parameters
+    ----------
+    text : str
+        The document.
+    toponyms : sequence of Toponym, optional
+        Its resolved toponyms; :func:`geoparse` is run when omitted (``kwargs`` go to it).
+
+    Returns
+    -------
+    list of geomap.geocoding.relative.RelativeLocation
+        Each with a centre, a radius in metres, ACLED precision 2 or 3, and the phrase.
+    """
+    from geomap.geocoding.relative import find_relative
+
+    if toponyms is None:
+        toponyms = geoparse(text, **kwargs)
+    return find_relative(text, toponyms)

@@ -98,3 +98,42 @@ def test_geodataframe_form():
 def test_empty_and_hostile_input():
     assert geomap.geoparse("") == [] and geomap.geoparse("   ") == []
     assert geomap.geoparse("<script>alert(1)</script> {{7*7}}") == []
+
+
+# -- relative locations ------------------------------------------------------------------------
+
+def rel(text):
+    from geomap.engine import relative_locations
+
+    return {r.phrase: r for r in relative_locations(text)}
+
+
+def test_distance_from_a_town_is_a_circle_round_it():
+    r = rel("Militants clashed with the army in El Amria, 5 km from Ben Guerdane.")["5 km from Ben Guerdane"]
+    assert r.precision == 2 and r.relation == "distance" and r.distance_km == 5
+    assert abs(r.lat - 33.138) < 0.01 and 5_000 <= r.radius_m <= 7_000
+
+
+def test_distance_with_a_bearing_moves_the_centre():
+    r = rel("Fighting broke out 30 km north of Sabratha.")["30 km north of Sabratha"]
+    moved = float(distance_m(r.lat, r.lon, 32.793, 12.488)) / 1000
+    assert 29 < moved < 31 and r.lat > 32.793
+
+
+def test_near_the_libyan_border_is_a_band_along_the_border():
+    r = rel("Tunisian troops searched for jihadists near the Libyan border.")["near the Libyan border"]
+    assert r.relation == "border:TN-LY" and r.precision == 2
+    assert r.geometry is not None and r.geometry.contains(__import__("shapely").Point(11.4, 33.0))
+
+
+def test_part_of_the_country_and_outskirts():
+    found = rel("The attack in Ben Guerdane, in the southeast of the country, failed. Clashes continued on the "
+                "outskirts of Ben Guerdane.")
+    part = found["in the southeast of the country"]
+    assert part.precision == 3 and part.relation == "part:southeast"
+    assert part.lat < 34.0 and part.lon > 9.0  # south-east of Tunisia's centre
+    assert found["on the outskirts of Ben Guerdane"].radius_m <= 10_000
+
+
+def test_distance_to_a_country_is_not_an_area():
+    assert rel("The city lies just 100 kilometres (62 miles) from Tunisia's border.") == {}
