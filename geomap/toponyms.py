@@ -33,7 +33,7 @@ from geomap.model import Article, Candidate, Mention
 
 __all__ = ["Detection", "find_mentions", "sentence_at", "sentence_spans"]
 
-_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w’'.\-]*", re.UNICODE)
+_TOKEN = re.compile(r"(?:[A-Z][a-z]{0,2}\.){2,}|[^\W\d_][\w’'.\-]*", re.UNICODE)
 _CONNECTORS = {"de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "la", "le", "les", "el", "al",
                "of", "on", "upon", "sur", "am", "an", "der", "den", "van", "von", "y", "ben", "bin", "bou", "ibn"}
 _SUFFIXES = ("-based", "-born", "-led", "-backed", "-bound", "-style", "-run", "-area", "-held", "-controlled",
@@ -52,6 +52,8 @@ _ALWAYS_SKIP = {
     "hospital", "media", "statement", "office", "sheriff", "county", "city", "town", "street", "road", "avenue",
     "governorate", "province", "district", "region", "state", "prefecture", "oblast", "department",
     "municipality", "delegation", "wilaya", "parish", "borough", "township", "village", "valley", "river",
+    "st", "ste", "mt", "ft", "dec", "rep", "sgt", "gov", "sen", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "capt", "lt", "col", "gen", "cpl", "pvt", "det", "supt", "insp", "atty", "hon",
     "the", "a", "an", "and", "or", "but", "in", "on", "at", "as", "by", "for", "from", "with", "to", "of", "it",
     "he", "she", "they", "we", "i", "you", "this", "that", "these", "those", "there", "here", "when", "where",
     "while", "after", "before", "since", "during", "some", "all", "both", "many", "most", "several", "one", "two",
@@ -63,9 +65,10 @@ _PERSON_BEFORE = {"mr", "mrs", "ms", "dr", "president", "minister", "general", "
                   "governor", "gov", "mayor", "chief", "commander", "sergeant", "sgt", "officer", "spokesman",
                   "spokeswoman", "lord", "lady", "pope", "saint", "st", "professor", "prof", "secretary", "ambassador"}
 _PERSON_AFTER = re.compile(r"^\s*(?:said|says|told|added|stated|claimed|wrote)\b")
+_NAME_ABBR = {"st", "ste", "mt", "ft", "pt", "saint"}
 _LOCATIVE = {"in", "near", "at", "from", "to", "outside", "into", "across", "around", "towards", "toward",
              "via", "throughout", "inside", "within", "between", "northern", "southern", "eastern", "western"}
-_DOTTED = re.compile(r"(?:[A-Z]\.){2,}")
+_DOTTED = re.compile(r"(?:[A-Z][a-z]{0,2}\.){2,}")
 _PATRONYMIC = {"ben", "bin", "ibn", "bint"}
 _BOUNDARY = re.compile(r"[.!?]+[\"”»'’)]*(?=\s|$)|\n")
 _WORD_BEFORE = re.compile(r"[\w.]+$")
@@ -157,7 +160,9 @@ def _runs(text: str, toks: list[tuple[int, int]]) -> Iterable[list[tuple[int, in
     run: list[tuple[int, int]] = []
     for s, e in toks:
         word = text[s:e]
-        gap_ok = bool(run) and text[run[-1][1]:s] in (" ", "-")
+        gap = text[run[-1][1]:s] if run else ""
+        # "St. Petersburg", "Ft. Worth": an abbreviation's period does not end the name
+        gap_ok = bool(run) and (gap in (" ", "-") or (gap == ". " and text[run[-1][0]:run[-1][1]].lower() in _NAME_ABBR))
         if _is_cap(word):
             if run and not gap_ok:
                 yield run
@@ -235,6 +240,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
     def lookup_country(name: str) -> bool:
         return any(c.feature == "country" and c.score >= 1 for c in lookup(name))
 
+    surnames = _surnames(text, toks, lower_words)
+
     def common(s: int, e: int) -> bool:
         w = fold(text[s:e])
         return w in _ALWAYS_SKIP or w in lower_words or w in _CONNECTORS
@@ -256,7 +263,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 e = _strip_possessive(text, s, e)
                 name = text[s:e]
                 key = fold(name)
-                if key in _ALWAYS_SKIP or not _is_cap(name) or fold(text[s:run[i][1]]) in _ALWAYS_SKIP:
+                head = fold(text[s:run[i][1]])
+                if key in _ALWAYS_SKIP or not _is_cap(name) or (head in _ALWAYS_SKIP and head not in _NAME_ABBR):
                     continue
                 single = i == j
                 if single and (key in lower_words or (name.isupper() and name.isalpha() and len(name) > 3)):
@@ -282,6 +290,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                         cands, e, name = bare, e - 1, name[:-1]
                 if not cands:
                     continue
+                if single and not is_country_name(cands) and name in surnames:
+                    continue  # "Jones" after "Bob Jones" in the same text: the person, not Jones, Oklahoma
                 if single and s in sentence_starts and all(c.score < 1 for c in cands):
                     continue  # a capitalised first word that only looks like a place name ("Prime" ~ Perm)
                 nxt = text[run[j + 1][0]:run[j + 1][1]].lower() if j + 1 < len(run) else ""
@@ -301,6 +311,53 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
             else:
                 prev_unmatched = False
     return out
+
+
+def is_country_name(cands: list[Candidate]) -> bool:
+    """Whether the name exactly names a country."""
+    return any(c.feature == "country" and c.score >= 1 for c in cands)
+
+
+_FIRST_NAME_CUE = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Sgt|Lt|Capt|Col|Gen|Det|Officer|Deputy|Sheriff|Judge|"
+                             r"Coach|President|Mayor|Chief|Pastor|Rev)\.?$")
+
+
+def _surnames(text: str, toks: list[tuple[int, int]], lower_words: set[str]) -> set[str]:
+    """Last words of person names in ``text``: "Bob Jones", "Mr. Jones", "Jones, 45," → ``{"Jones"}``.
+
+    A capitalised pair whose first word is a title, or is followed by ", <age>," or
+    by a said-verb, marks its last word as a surname; every other lone mention of
+    that word in the same text is then taken to be the person.
+    """
+    out: set[str] = set()
+    for k in range(1, len(toks)):
+        (s0, e0), (s1, e1) = toks[k - 1], toks[k]
+        first, last = text[s0:e0], text[s1:e1]
+        if not (first[:1].isupper() and last[:1].isupper()) or text[e0:s1] not in (" ", ". "):
+            continue
+        if last.lower() in lower_words or fold(last) in _ALWAYS_SKIP:
+            continue
+        after = text[e1:e1 + 14]
+        if (_FIRST_NAME_CUE.match(first) or re.match(r",\s*\d{1,3},", after) or _PERSON_AFTER.match(after)
+                or (first in _GIVEN_NAMES)):
+            out.add(last)
+    return out
+
+
+#: frequent English given names (a cue that the next capitalised word is a surname)
+_GIVEN_NAMES = set("""James John Robert Michael William David Richard Joseph Thomas Charles Christopher Daniel Matthew
+Anthony Mark Donald Steven Paul Andrew Joshua Kenneth Kevin Brian George Timothy Ronald Edward Jason Jeffrey Ryan
+Jacob Gary Nicholas Eric Jonathan Stephen Larry Justin Scott Brandon Benjamin Samuel Gregory Frank Alexander Raymond
+Patrick Jack Dennis Jerry Tyler Aaron Jose Adam Henry Nathan Douglas Zachary Peter Kyle Walter Ethan Jeremy Harold
+Keith Christian Roger Noah Gerald Carl Terry Sean Austin Arthur Lawrence Jesse Dylan Bryan Joe Jordan Billy Bruce
+Albert Willie Gabriel Logan Alan Juan Wayne Roy Ralph Randy Eugene Vincent Russell Elijah Louis Bobby Philip Johnny
+Mary Patricia Jennifer Linda Elizabeth Barbara Susan Jessica Sarah Karen Nancy Lisa Betty Margaret Sandra Ashley
+Kimberly Emily Donna Michelle Dorothy Carol Amanda Melissa Deborah Stephanie Rebecca Sharon Laura Cynthia Kathleen
+Amy Shirley Angela Helen Anna Brenda Pamela Nicole Emma Samantha Katherine Christine Debra Rachel Catherine Carolyn
+Janet Ruth Maria Heather Diane Virginia Julie Joyce Victoria Olivia Kelly Christina Lauren Joan Evelyn Judith Megan
+Cheryl Andrea Hannah Martha Jacqueline Frances Gloria Ann Teresa Kathryn Sara Janice Jean Alice Madison Doris Abigail
+Julia Judy Grace Denise Amber Marilyn Beverly Danielle Theresa Sophia Marie Diana Brittany Natalie Isabella Charlotte
+Rose Alexis Kayla Bob Jim Tom Mike Bill Dave Steve Tony Dan Chris Matt Rick Ron Ken Jeff Greg Tim Jon Ben Sam Pat""".split())
 
 
 def _looks_like_person(text: str, s: int, e: int, prev_unknown: bool, next_unknown: bool,

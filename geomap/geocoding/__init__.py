@@ -100,10 +100,32 @@ def resolve_detections(
     threshold = weights.threshold if ctx.countries else weights.threshold - weights.no_context_relief
     out = []
     for d in detections:
-        ranked = rank(d.candidates, ctx2, weights, top=4)
+        ranked = _prefer_city_over_its_region(rank(d.candidates, ctx2, weights, top=4))
         best = ranked[0] if ranked and ranked[0].score >= threshold else None
         out.append(Resolution(d, best, tuple(ranked[1:4])))
     return out
+
+
+#: a city holding at least this share of a same-named region's population stands for the region
+CITY_SHARE = 0.5
+
+
+def _prefer_city_over_its_region(ranked: list[Candidate]) -> list[Candidate]:
+    """"Tripoli" is the city, not the Tripoli district that is mostly the city.
+
+    When the best candidate is an administrative region and a same-named populated
+    place inside it holds most of its population, the place is meant.
+    """
+    if len(ranked) < 2 or not ranked[0].feature.startswith("admin"):
+        return ranked
+    region = ranked[0]
+    from geomap.geocoding.rank import great_circle_km
+
+    for i, c in enumerate(ranked[1:], 1):
+        if (c.feature == "populated place" and c.population >= CITY_SHARE * region.population
+                and great_circle_km(c.lat, c.lon, region.lat, region.lon) * 1000 <= max(region.uncertainty_m, 50_000)):
+            return [replace(c, score=region.score), *ranked[:i], *ranked[i + 1:]]
+    return ranked
 
 
 def with_score(c: Candidate, score: float) -> Candidate:

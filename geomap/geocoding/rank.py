@@ -56,6 +56,13 @@ class DocumentContext:
         return cls({c.upper(): 1.0 for c in countries})
 
 
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km on a 6371 km sphere (for ranking decisions, not for reporting)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
 def _base_score(c: Candidate, ctx: DocumentContext, w: Weights) -> float:
     """Every term but proximity."""
     pop = min(1.0, math.log10(c.population + 1) / 7.0) if c.population > 0 else 0.0
