@@ -95,7 +95,9 @@ def resolve_detections(
     first = [rank(d.candidates, ctx, weights, top=1) for d in detections]
     anchors = sorted({(r[0].lat, r[0].lon) for r in first
                       if r and r[0].feature != "country" and r[0].score >= weights.threshold + 0.2})
-    ctx2 = DocumentContext(ctx.countries, anchors)
+    regions = sorted({(r[0].lat, r[0].lon, max(r[0].uncertainty_m, REGION_MIN_RADIUS_M), r[0].matched) for r in first
+                      if r and r[0].feature.startswith("admin") and r[0].score >= weights.threshold})
+    ctx2 = DocumentContext(ctx.countries, anchors, regions)
     # with no country context at all, nothing can vouch for a name but the name itself
     threshold = weights.threshold if ctx.countries else weights.threshold - weights.no_context_relief
     out = []
@@ -106,6 +108,8 @@ def resolve_detections(
     return out
 
 
+#: a named region counts at least this far round its centre (small counties, city districts)
+REGION_MIN_RADIUS_M = 15_000.0
 #: a city holding at least this share of a same-named region's population stands for the region
 CITY_SHARE = 0.5
 

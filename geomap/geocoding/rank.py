@@ -35,6 +35,8 @@ class Weights:
     country_feature: float = 0.30
     context: float = 0.30
     proximity: float = 0.12
+    #: a place inside a region (state, county) the document names
+    region: float = 0.25
     #: below this final score a mention is left unresolved
     threshold: float = 0.75
     #: lowered by this much in a text that names no country (a single sentence, a headline)
@@ -49,6 +51,8 @@ class DocumentContext:
 
     countries: Mapping[str, float] = field(default_factory=dict)
     points: Sequence[tuple[float, float]] = ()
+    #: regions the document names (admin areas): (lat, lon, radius_m, normal key of the name)
+    regions: Sequence[tuple[float, float, float, str]] = ()
 
     @classmethod
     def of(cls, countries: Iterable[str] = ()) -> DocumentContext:
@@ -90,6 +94,18 @@ def _proximity(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weights
     return [0.0 if c.feature == "country" else float(b) for c, b in zip(candidates, bonus)]
 
 
+def _in_region(c: Candidate, ctx: DocumentContext, w: Weights) -> float:
+    """``w.region`` when ``c`` (a place, not a region itself) lies inside a region the document names."""
+    if c.feature in ("country", "continent") or c.feature.startswith("admin1"):
+        return 0.0
+    for lat, lon, radius_m, key in ctx.regions:
+        if key == c.matched:
+            continue  # "Minnesota" does not vouch for Minneota, a town once called Minnesota
+        if great_circle_km(c.lat, c.lon, lat, lon) * 1000 <= radius_m:
+            return w.region
+    return 0.0
+
+
 def score_candidate(c: Candidate, ctx: DocumentContext, w: Weights = Weights()) -> float:
     """The final score of one candidate in a document context."""
     return round(_base_score(c, ctx, w) + _proximity([c], ctx, w)[0], 4)
@@ -109,6 +125,11 @@ def rank(
     if not candidates:
         return []
     prox = _proximity(candidates, ctx, w)
+    names_a_region = any(c.score >= 1.0 and (c.feature in ("country", "continent") or c.feature.startswith("admin1"))
+                         for c in candidates)
+    if ctx.regions and not names_a_region:
+        # a name that is itself a state or country ("California") is not a town to pick by region
+        prox = [p + _in_region(c, ctx, w) for c, p in zip(candidates, prox)]
     scored = [(round(_base_score(c, ctx, w) + p, 4), c) for c, p in zip(candidates, prox)]
     scored.sort(key=lambda sc: (-sc[0], -sc[1].population, sc[1].source_id))
     return [replace(c, score=s) for s, c in scored[:top]]
