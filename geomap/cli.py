@@ -72,6 +72,8 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--gazetteer", metavar="FILE", action="append", default=[],
                    help="a supplement gazetteer (CSV or GeoJSON) that takes precedence; repeatable")
     g.add_argument("--limit", type=int, default=10, help="most candidates shown (default 10)")
+    g.add_argument("--online", action="store_true",
+                   help="also ask OpenStreetMap Nominatim (via geopy, rate-limited, cached); off by default")
     g.add_argument("--json", action="store_true", help="print JSON: a list of candidates")
 
     d = sub.add_parser("distance", help="geodesic distance between places, points, borders and the barrier",
@@ -101,6 +103,9 @@ def parser() -> argparse.ArgumentParser:
                    help="country polygons in any format GDAL reads (default: Natural Earth 1:10m, shipped)")
     b.add_argument("--theatre", metavar="FILE",
                    help="theatre JSON: border, barrier, distance pairs (default: Ben Guerdane, March 2016)")
+    b.add_argument("--online", action="store_true",
+                   help="ask OpenStreetMap Nominatim (via geopy, 1 request/s, cached) for names the offline "
+                        "gazetteer cannot place; off by default: geomap never needs the network")
     b.add_argument("--json", action="store_true", help="print a JSON summary instead of a table")
 
     e = sub.add_parser("eval", help="score the geoparser against a gold-annotated corpus",
@@ -157,7 +162,14 @@ def cmd_geocode(args: argparse.Namespace) -> int:
     if country and gaz.country(country) is None:
         raise InputError(f"--country {args.country}: not an ISO 3166 alpha-2 code known to geomap (e.g. TN, LY, US).")
     ctx = DocumentContext.of([c for c in args.context.split(",") if c.strip()])
-    cands = OfflineGeocoder(gaz, country=country).geocode(args.name, ctx)[: args.limit]
+    cands = OfflineGeocoder(gaz, country=country).geocode(args.name, ctx)
+    if args.online:
+        from geomap.geocoding.online import OnlineGeocoder
+
+        seen = {(round(c.lat, 2), round(c.lon, 2)) for c in cands}
+        cands += [c for c in OnlineGeocoder().geocode(args.name, ctx) if (round(c.lat, 2), round(c.lon, 2)) not in seen
+                  and (not country or c.country_code == country)]
+    cands = cands[: args.limit]
     if args.json:
         print(json.dumps([_candidate_dict(c) for c in cands], ensure_ascii=False, indent=2))
         return 0 if cands else 1
@@ -202,6 +214,12 @@ def cmd_distance(args: argparse.Namespace) -> int:
 
 # -- build ---------------------------------------------------------------------------------------
 
+def _online():
+    from geomap.geocoding.online import OnlineGeocoder
+
+    return OnlineGeocoder()
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -226,7 +244,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
         result = build(inputs, layers_dir=args.layers, maps_dir=args.maps, gazetteer_files=args.gazetteer,
                        boundaries_file=args.boundaries, theatre_file=args.theatre, progress=progress,
-                       notify=lambda msg: console.print(f"[dim]{msg}[/dim]"), index_progress=index_progress)
+                       notify=lambda msg: console.print(f"[dim]{msg}[/dim]"), index_progress=index_progress,
+                       online=_online() if args.online else None)
     for prob in result.problems:
         console.print(f"[yellow]warning[/yellow]: {prob.path}: {prob.message}")
     summary = {

@@ -44,7 +44,10 @@ def collect_places(resolutions: Sequence[Resolution], *, include_demonym_only: b
         place = places.get(c.source_id)
         if place is None:
             method = "gazetteer"
-            if c.source_id.startswith("sup:"):
+            if ":" in c.source_id and c.source_id.split(":")[0] not in ("geonames", "sup", "country", "admin1",
+                                                                           "admin2", "continent"):
+                method = f"online ({c.source_id.split(':')[0]})"
+            elif c.source_id.startswith("sup:"):
                 method = "curated supplement"
             elif c.source_id.startswith("country:"):
                 method = "country table"
@@ -82,6 +85,24 @@ def _view_box(layers: dict[str, Any]) -> tuple[float, float, float, float]:
             min(180.0, bounds[:, 2].max() + m), min(90.0, bounds[:, 3].max() + m))
 
 
+def _ask_online(resolutions: list[Resolution], online: Any) -> list[Resolution]:
+    """Resolve the mentions the offline gazetteer left unresolved through an online geocoder."""
+    from dataclasses import replace
+
+    from geomap.geocoding import DocumentContext
+
+    countries = sorted({r.best.country_code for r in resolutions if r.best is not None and r.best.country_code})
+    ctx = DocumentContext.of(countries)
+    out = []
+    for r in resolutions:
+        if r.best is None and r.detection.mention.kind == "name":
+            cands = online.geocode(r.detection.mention.text, ctx)
+            if cands:
+                r = replace(r, best=cands[0], runner_up=tuple(cands[1:4]))
+        out.append(r)
+    return out
+
+
 @dataclass
 class BuildResult:
     """What :func:`build` did: inputs read, problems met, places found, files written."""
@@ -106,6 +127,7 @@ def build(
     progress: Progress | None = None,
     notify: Callable[[str], None] | None = None,
     index_progress: Callable[[int, int], None] | None = None,
+    online: Any = None,
 ) -> BuildResult:
     """Run the whole job: read articles, geoparse, measure, write layers and the map.
 
@@ -125,6 +147,9 @@ def build(
         ``progress(stage, done, total)`` for progress bars.
     index_progress : callable, optional
         ``index_progress(done, total)`` while the one-time GeoNames index is built.
+    online : Geocoder, optional
+        An online geocoder (``--online``) asked for the names the offline gazetteer
+        leaves unresolved; ``None`` (the default) never touches the network.
     notify : callable, optional
         One-line messages (e.g. the one-time index build).
 
@@ -149,7 +174,10 @@ def build(
     resolutions: list[Resolution] = []
     for i, art in enumerate(articles):
         try:
-            resolutions.extend(geoparse_article(art, gazetteer))
+            found = geoparse_article(art, gazetteer)
+            if online is not None:
+                found = _ask_online(found, online)
+            resolutions.extend(found)
         except Exception as exc:  # one bad article must not lose the others
             problems.append(Problem(art.path, f"geoparsing failed ({type(exc).__name__}: {exc}); article skipped"))
         if progress:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
 from geomap.gazetteer import Gazetteer
-from geomap.geocoding.rank import DocumentContext, Weights, build_context, rank
+from geomap.geocoding.rank import DocumentContext, Weights, build_context, context_from_votes, mention_votes, rank
 from geomap.model import Candidate
 from geomap.toponyms import Detection
 
@@ -91,18 +91,22 @@ def resolve_detections(
     list of Resolution
         One per detection, in the same order; ``best`` is ``None`` below threshold.
     """
-    ctx = build_context([d.candidates for d in detections], kinds=[d.mention.kind for d in detections], given=countries)
-    first = [rank(d.candidates, ctx, weights, top=1) for d in detections]
+    kinds = [d.mention.kind for d in detections]
+    votes = mention_votes([d.candidates for d in detections], kinds=kinds)
+    ctx = context_from_votes(votes, given=countries)
+    own = [context_from_votes(votes, given=countries, leave_out=i) if v and v[1] < 1.0 else ctx
+           for i, v in enumerate(votes)]
+    first = [rank(d.candidates, own[i], weights, top=1) for i, d in enumerate(detections)]
     anchors = sorted({(r[0].lat, r[0].lon) for r in first
                       if r and r[0].feature != "country" and r[0].score >= weights.threshold + 0.2})
     regions = sorted({(r[0].lat, r[0].lon, max(r[0].uncertainty_m, REGION_MIN_RADIUS_M), r[0].matched) for r in first
                       if r and r[0].feature.startswith("admin") and r[0].score >= weights.threshold})
-    ctx2 = DocumentContext(ctx.countries, anchors, regions)
-    # with no country context at all, nothing can vouch for a name but the name itself
-    threshold = weights.threshold if ctx.countries else weights.threshold - weights.no_context_relief
     out = []
-    for d in detections:
+    for i, d in enumerate(detections):
+        ctx2 = DocumentContext(own[i].countries, anchors, regions)
         ranked = _prefer_city_over_its_region(rank(d.candidates, ctx2, weights, top=4))
+        # with no (other) country context, nothing can vouch for a name but the name itself
+        threshold = weights.threshold if own[i].countries else weights.threshold - weights.no_context_relief
         best = ranked[0] if ranked and ranked[0].score >= threshold else None
         out.append(Resolution(d, best, tuple(ranked[1:4])))
     return out

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field, replace
 
 from geomap.model import Candidate
 
-__all__ = ["Weights", "DocumentContext", "score_candidate", "rank", "build_context"]
+__all__ = ["Weights", "DocumentContext", "score_candidate", "rank", "build_context", "mention_votes",
+           "context_from_votes"]
 
 
 @dataclass(frozen=True)
@@ -159,18 +160,41 @@ def build_context(
         most voted country weighs 1): a named country or a demonym is one vote,
         an unambiguous place (one country among its exact candidates) half a vote.
     """
-    votes: Counter[str] = Counter()
+    votes = mention_votes(candidate_lists, kinds=kinds)
+    return context_from_votes(votes, given=given)
+
+
+def mention_votes(candidate_lists: Sequence[Sequence[Candidate]], *,
+                  kinds: Sequence[str] | None = None) -> list[tuple[str, float] | None]:
+    """The country vote of each mention (see :func:`build_context`), ``None`` for no vote."""
+    out: list[tuple[str, float] | None] = []
     for i, cands in enumerate(candidate_lists):
-        if not cands:
-            continue
+        vote = None
         exact = [c for c in cands if c.score >= 1.0]
         countries = [c for c in exact if c.feature == "country"]
-        if countries or (kinds and kinds[i] == "demonym"):
-            votes[(countries or exact or cands)[0].country_code] += 1.0
+        if cands and (countries or (kinds and kinds[i] == "demonym")):
+            vote = ((countries or exact or cands)[0].country_code, 1.0)
         elif exact and len({c.country_code for c in exact}) == 1:
-            votes[exact[0].country_code] += 0.5
-    top = max(votes.values(), default=0.0)
-    weights = {cc: v / top for cc, v in votes.items()} if top else {}
+            vote = (exact[0].country_code, 0.5)
+        out.append(vote)
+    return out
+
+
+def context_from_votes(votes: Sequence[tuple[str, float] | None], *, given: Iterable[str] = (),
+                       leave_out: int | None = None) -> DocumentContext:
+    """Country weights from mention votes; ``leave_out`` drops one mention's own vote.
+
+    A place must not vouch for itself: "Choucha" (exactly one GeoNames entry, in
+    Azerbaijan) would otherwise put Azerbaijan in the context of its own ranking.
+    Names of countries and demonyms keep their vote (a country is its own evidence).
+    """
+    tally: Counter[str] = Counter()
+    for i, vote in enumerate(votes):
+        if vote is None or (i == leave_out and vote[1] < 1.0):
+            continue
+        tally[vote[0]] += vote[1]
+    top = max(tally.values(), default=0.0)
+    weights = {cc: v / top for cc, v in tally.items()} if top else {}
     for cc in given:
         weights[cc.upper()] = 1.0
     return DocumentContext(weights)
