@@ -26,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 
 from geomap.errors import DataError, InputError
+from geomap.gazetteer.admin import load_admin_entries
 from geomap.gazetteer.index import TIER_NORMAL, TIER_SKELETON, CityIndex, CityRow, open_index
 from geomap.gazetteer.normalize import fold, name_keys, normalize
 from geomap.model import PRECISION_AREA, PRECISION_POINT, PRECISION_REGION, Candidate
@@ -36,6 +37,7 @@ __all__ = [
     "CountryInfo",
     "load_supplement",
     "load_countries_table",
+    "load_admin_entries",
     "default_gazetteer",
     "normalize",
     "name_keys",
@@ -316,6 +318,8 @@ class Gazetteer:
         self._memory = _MemoryIndex()
         self._cache: dict[tuple, tuple[Candidate, ...]] = {}
         for entry in _country_entries():
+            self._memory.add(entry)
+        for entry in load_admin_entries():  # states, provinces, US/GB counties, continents
             self._memory.add(entry)
         if builtin_supplement:
             for entry in load_supplement(_data_path("supplement.csv"), bonus=BONUS_SUPPLEMENT):
