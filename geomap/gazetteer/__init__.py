@@ -317,6 +317,7 @@ class Gazetteer:
         self._progress = progress
         self._memory = _MemoryIndex()
         self._cache: dict[tuple, tuple[Candidate, ...]] = {}
+        self._demonyms: dict[str, str] | None = None
         for entry in _country_entries():
             self._memory.add(entry)
         for entry in load_admin_entries():  # states, provinces, US/GB counties, continents
@@ -409,7 +410,7 @@ class Gazetteer:
         if self.index.has(norm, TIER_NORMAL):
             for row in self.index.lookup(norm, TIER_NORMAL):
                 keep(self._from_city(row, MATCH_EXACT))
-        if skeleton and skel:
+        if skeleton and skel and not found:  # transliteration variants only when no spelling matches exactly
             for i, alias in self._memory.by_skel.get(skel, ()):
                 r = _ratio(norm, alias)
                 if r >= MIN_SKELETON_RATIO:
@@ -450,7 +451,9 @@ class Gazetteer:
 
     def demonyms(self) -> dict[str, str]:
         """Map folded demonym → ISO alpha-2 ("tunisian" → "TN")."""
-        return {fold(d): c.iso_a2 for c in self.countries.values() for d in c.demonyms}
+        if self._demonyms is None:
+            self._demonyms = {fold(d): c.iso_a2 for c in self.countries.values() for d in c.demonyms}
+        return self._demonyms
 
 
 @lru_cache(maxsize=8)
