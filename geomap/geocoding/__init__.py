@@ -98,7 +98,8 @@ def resolve_detections(
            for i, v in enumerate(votes)]
     first = [rank(d.candidates, own[i], weights, top=1) for i, d in enumerate(detections)]
     anchors = sorted({(r[0].lat, r[0].lon) for r in first
-                      if r and r[0].feature != "country" and r[0].score >= weights.threshold + 0.2})
+                      if r and r[0].feature not in ("country", "continent", "admin1")
+                      and r[0].score >= weights.threshold + 0.2})
     regions = sorted({(r[0].lat, r[0].lon, max(r[0].uncertainty_m, REGION_MIN_RADIUS_M), r[0].matched) for r in first
                       if r and r[0].feature.startswith("admin") and r[0].score >= weights.threshold})
     out = []
