@@ -137,3 +137,16 @@ def test_part_of_the_country_and_outskirts():
 
 def test_distance_to_a_country_is_not_an_area():
     assert rel("The city lies just 100 kilometres (62 miles) from Tunisia's border.") == {}
+
+
+def test_a_close_transliteration_vouches_for_its_country():
+    """Medenine is placed even though the text names only Libya: "Ben Guerdane" (≈ Ben Gardane) is in Tunisia."""
+    found = by_text(geomap.geoparse("Ben Guerdane (Medenine Governorate) is the commercial hub of the region "
+                                    "bordering Libya."))
+    assert found["Medenine"].place.country_code == "TN"
+
+
+def test_a_unique_faraway_name_does_not_vouch_for_itself():
+    """"Choucha" is only in GeoNames as an alias of Shusha, Azerbaijan: not a place in a Tunisian story."""
+    found = by_text(geomap.geoparse("Refugees from Libya reached Choucha camp near Ben Guerdane in Tunisia."))
+    assert "Choucha" not in found

@@ -176,6 +176,8 @@ def mention_votes(candidate_lists: Sequence[Sequence[Candidate]], *,
             vote = ((countries or exact or cands)[0].country_code, 1.0)
         elif exact and len({c.country_code for c in exact}) == 1:
             vote = (exact[0].country_code, 0.5)
+        elif not exact and cands and len({c.country_code for c in cands}) == 1 and cands[0].score >= 0.85:
+            vote = (cands[0].country_code, 0.5)  # one close transliteration ("Ben Guerdane" ~ Ben Gardane)
         out.append(vote)
     return out
 
