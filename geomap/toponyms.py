@@ -28,14 +28,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from geomap.gazetteer import Gazetteer
-from geomap.gazetteer.normalize import fold
+from geomap.gazetteer.normalize import fold, normalize
 from geomap.model import Article, Candidate, Mention
 
 __all__ = ["Detection", "find_mentions", "sentence_at", "sentence_spans"]
 
-_TOKEN = re.compile(r"(?:[A-Z][a-z]{0,2}\.){2,}|[^\W\d_][\w’'.\-]*", re.UNICODE)
 _CONNECTORS = {"de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "la", "le", "les", "el", "al",
                "of", "on", "upon", "sur", "am", "an", "der", "den", "van", "von", "y", "ben", "bin", "bou", "ibn"}
+#: the tokens detection looks at: dotted abbreviations, lower-case connectors, and words that do not
+#: start with a lower-case ASCII letter (capitalised or non-ASCII); other words only separate runs
+_TOKEN = re.compile(r"(?:[A-Z][a-z]{0,2}\.){2,}|\b(?:" + "|".join(sorted(_CONNECTORS, key=len, reverse=True))
+                    + r")\b|[^\W\d_a-z][\w’'.\-]*", re.UNICODE)
 _SUFFIXES = ("-based", "-born", "-led", "-backed", "-bound", "-style", "-run", "-area", "-held", "-controlled",
              "-owned", "-made", "-registered", "-bred", "-raised")
 _ALWAYS_SKIP = {
@@ -224,7 +227,10 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
     text = article.text
     toks = []
     for s, e in _tokens(text):
-        toks.extend(_split_token(text, s, e))
+        if "-" in text[s:e]:
+            toks.extend(_split_token(text, s, e))
+        else:
+            toks.append((s, e))
     lower_words = {m.group(0) for m in re.finditer(r"\b[a-z][a-z]+\b", text)}
     sents = sentence_spans(text)
     sentence_starts = {s for s, _ in sents}
@@ -241,6 +247,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
         return any(c.feature == "country" and c.score >= 1 for c in lookup(name))
 
     surnames = _surnames(text, toks, lower_words)
+    first_words = gazetteer.first_words()
 
     def common(s: int, e: int) -> bool:
         w = fold(text[s:e])
@@ -260,6 +267,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 s, e = run[i][0], run[j][1]
                 if text[run[j][0]:e].lower() in _CONNECTORS:
                     continue
+                if j > i and normalize(text[s:run[i][1]]).split(" ", 1)[0] not in first_words:
+                    continue  # no multi-word name starts with this word
                 e = _strip_possessive(text, s, e)
                 name = text[s:e]
                 key = fold(name)

@@ -318,6 +318,7 @@ class Gazetteer:
         self._memory = _MemoryIndex()
         self._cache: dict[tuple, tuple[Candidate, ...]] = {}
         self._demonyms: dict[str, str] | None = None
+        self._first_words: frozenset[str] | None = None
         for entry in _country_entries():
             self._memory.add(entry)
         for entry in load_admin_entries():  # states, provinces, US/GB counties, continents
@@ -392,9 +393,9 @@ class Gazetteer:
         self, name: str, *, country: str | None, fuzzy: bool, skeleton: bool, limit: int
     ) -> tuple[Candidate, ...]:
         """Uncached :meth:`lookup`."""
-        norm, skel = name_keys(name)
+        norm = normalize(name)
         if not norm:
-            return []
+            return ()
         cc = country.upper() if country else None
         found: dict[str, Candidate] = {}
 
@@ -410,7 +411,8 @@ class Gazetteer:
         if self.index.has(norm, TIER_NORMAL):
             for row in self.index.lookup(norm, TIER_NORMAL):
                 keep(self._from_city(row, MATCH_EXACT))
-        if skeleton and skel and not found:  # transliteration variants only when no spelling matches exactly
+        skel = name_keys(name)[1] if skeleton and not found else ""
+        if skel:  # transliteration variants only when no spelling matches exactly
             for i, alias in self._memory.by_skel.get(skel, ()):
                 r = _ratio(norm, alias)
                 if r >= MIN_SKELETON_RATIO:
@@ -436,6 +438,13 @@ class Gazetteer:
         for key, score, _ in process.extract(norm, keys, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff):
             for row in self.index.lookup(key, TIER_NORMAL):
                 yield replace(self._from_city(row, MATCH_FUZZY_SCALE * score / 100), matched=key)
+
+    def first_words(self) -> frozenset[str]:
+        """First words of every multi-word normal key (lets detection skip spans no name starts like)."""
+        if self._first_words is None:
+            keys = self.index.normal_keys() + list(self._memory.by_norm)
+            self._first_words = frozenset(k.split(" ", 1)[0] for k in keys if " " in k)
+        return self._first_words
 
     def entry(self, source_id: str) -> Entry | None:
         """A supplement or country entry by its id (``sup:…``, ``country:TN``, or a user file's id)."""
