@@ -267,7 +267,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 s, e = run[i][0], run[j][1]
                 if text[run[j][0]:e].lower() in _CONNECTORS:
                     continue
-                if j > i and normalize(text[s:run[i][1]]).split(" ", 1)[0] not in first_words:
+                if j > i and normalize(text[s:run[i + 1][1]]).split(" ", 1)[0] not in first_words:
                     continue  # no multi-word name starts with this word
                 e = _strip_possessive(text, s, e)
                 name = text[s:e]
