@@ -150,3 +150,23 @@ def test_a_unique_faraway_name_does_not_vouch_for_itself():
     """"Choucha" is only in GeoNames as an alias of Shusha, Azerbaijan: not a place in a Tunisian story."""
     found = by_text(geomap.geoparse("Refugees from Libya reached Choucha camp near Ben Guerdane in Tunisia."))
     assert "Choucha" not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "feature", "cc"),
+    [
+        ("Atlanta and Savannah officials said Georgia will expand Medicaid, unlike Alabama and Florida.", "admin1", "US"),
+        ("Russian tanks moved from South Ossetia toward Tbilisi as Georgia appealed to the European Union and "
+         "Russia refused talks.", "country", "GE"),
+    ],
+)
+def test_georgia_state_or_country_by_context(text, feature, cc):
+    t = by_text(geomap.geoparse(text))["Georgia"]
+    assert (t.place.feature, t.place.country_code) == (feature, cc)
+
+
+def test_washington_and_paris_texas_by_context():
+    found = by_text(geomap.geoparse("Paris, Texas, is a small town in Lamar County, northeast of Dallas."))
+    assert found["Paris"].place.country_code == "US" and km(found["Paris"], 33.66, -95.56) < 30
+    found = by_text(geomap.geoparse("Tourists in France visit Paris and Lyon."))
+    assert found["Paris"].place.country_code == "FR"

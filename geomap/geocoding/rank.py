@@ -68,13 +68,13 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def _base_score(c: Candidate, ctx: DocumentContext, w: Weights) -> float:
+def _base_score(c: Candidate, ctx: DocumentContext, w: Weights, country_bonus: bool = True) -> float:
     """Every term but proximity."""
     pop = min(1.0, math.log10(c.population + 1) / 7.0) if c.population > 0 else 0.0
     in_context = ctx.countries.get(c.country_code, 0.0)
     match = c.score if (c.score >= 1.0 or in_context or not ctx.countries) else c.score * w.off_context_inexact
     score = w.match * match + w.population * pop + w.context * in_context
-    if c.feature == "country" and c.score >= 1.0:
+    if country_bonus and c.feature == "country" and c.score >= 1.0:
         score += w.country_feature
     return score
 
@@ -131,7 +131,12 @@ def rank(
     if ctx.regions and not names_a_region:
         # a name that is itself a state or country ("California") is not a town to pick by region
         prox = [p + _in_region(c, ctx, w) for c, p in zip(candidates, prox)]
-    scored = [(round(_base_score(c, ctx, w) + p, 4), c) for c, p in zip(candidates, prox)]
+    # "Georgia" in a story about the United States: the state, unless Georgia the country is itself in the context
+    state_in_context = any(c.score >= 1.0 and c.feature.startswith("admin1")
+                           and ctx.countries.get(c.country_code, 0.0) >= 0.5 for c in candidates)
+    scored = [(round(_base_score(c, ctx, w, country_bonus=not state_in_context
+                                 or ctx.countries.get(c.country_code, 0.0) >= 0.5) + p, 4), c)
+              for c, p in zip(candidates, prox)]
     scored.sort(key=lambda sc: (-sc[0], -sc[1].population, sc[1].source_id))
     return [replace(c, score=s) for s, c in scored[:top]]
 
@@ -172,7 +177,9 @@ def mention_votes(candidate_lists: Sequence[Sequence[Candidate]], *,
         vote = None
         exact = [c for c in cands if c.score >= 1.0]
         countries = [c for c in exact if c.feature == "country"]
-        if cands and (countries or (kinds and kinds[i] == "demonym")):
+        if countries and any(c.feature.startswith("admin1") for c in exact):
+            vote = None  # "Georgia", "Lebanon": a country and a state share the name; the name alone says neither
+        elif cands and (countries or (kinds and kinds[i] == "demonym")):
             vote = ((countries or exact or cands)[0].country_code, 1.0)
         elif exact and len({c.country_code for c in exact}) == 1:
             vote = (exact[0].country_code, 0.5)
