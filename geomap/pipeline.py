@@ -16,7 +16,7 @@ from geomap.articles import Problem, read_articles
 from geomap.errors import InputError
 from geomap.gazetteer import Gazetteer, default_gazetteer
 from geomap.geocoding import Resolution, Weights, resolve_detections
-from geomap.model import Article, Mention, Place
+from geomap.model import Article, Place
 from geomap.toponyms import find_mentions
 
 __all__ = ["geoparse_article", "collect_places", "BuildResult", "build"]

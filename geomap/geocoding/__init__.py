@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
 from geomap.gazetteer import Gazetteer
-from geomap.geocoding.rank import DocumentContext, Weights, build_context, context_from_votes, mention_votes, rank
+from geomap.geocoding.rank import DocumentContext, Weights, context_from_votes, mention_votes, rank
 from geomap.model import Candidate
 from geomap.toponyms import Detection
 
@@ -135,8 +135,3 @@ def _prefer_city_over_its_region(ranked: list[Candidate]) -> list[Candidate]:
                 and great_circle_km(c.lat, c.lon, region.lat, region.lon) * 1000 <= max(region.uncertainty_m, 50_000)):
             return [replace(c, score=region.score), *ranked[:i], *ranked[i + 1:]]
     return ranked
-
-
-def with_score(c: Candidate, score: float) -> Candidate:
-    """A copy of ``c`` with another score."""
-    return replace(c, score=score)
