@@ -31,6 +31,7 @@ __all__ = [
     "write_layers",
     "read_layer",
     "feature_collection",
+    "bands_frame",
 ]
 
 CRS = "EPSG:4326"
@@ -203,3 +204,39 @@ def read_layer(path: str | Path, layer: str | None = None) -> gpd.GeoDataFrame:
 def line(a_latlon: tuple[float, float], b_latlon: tuple[float, float]) -> LineString:
     """A straight two-point line from (lat, lon) pairs, in lon/lat order."""
     return LineString([(a_latlon[1], a_latlon[0]), (b_latlon[1], b_latlon[0])])
+
+
+def bands_frame(lines: gpd.GeoDataFrame, distances_km: Sequence[float] = (10, 25, 50), *,
+                of: str = "border") -> gpd.GeoDataFrame:
+    """Proximity bands (geodesic, from :func:`geomap.measure.proximity_bands`) around a line layer.
+
+    Parameters
+    ----------
+    lines : GeoDataFrame
+        The border (or any line layer) in EPSG:4326; its rows are merged into one line.
+    distances_km : sequence of float
+        Outer distances of the bands in km (10, 25 and 50 km by default).
+    of : str
+        What the line is, for the labels ("border", "barrier").
+
+    Returns
+    -------
+    GeoDataFrame
+        Columns ``name, inner_km, outer_km, of`` and the ring polygons, nearest band first;
+        empty when *lines* has no geometry.
+    """
+    from geomap.measure import proximity_bands
+
+    columns = ["name", "inner_km", "outer_km", "of"]
+    geoms = [g for g in lines.to_crs(CRS).geometry if g is not None and not g.is_empty] if len(lines) else []
+    if not geoms:
+        return line_frame([], columns)
+    import shapely
+
+    merged = shapely.union_all(geoms) if len(geoms) > 1 else geoms[0]
+    rows = []
+    for inner, outer, ring in proximity_bands(merged, distances_km):
+        span = f"{outer:g} km" if inner == 0 else f"{inner:g}–{outer:g} km"
+        rows.append({"name": f"{span} from the {of}", "inner_km": inner, "outer_km": outer, "of": of,
+                     "geometry": ring})
+    return line_frame(rows, columns)

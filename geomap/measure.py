@@ -51,6 +51,7 @@ __all__ = [
     "offset_into",
     "line_between",
     "densify",
+    "proximity_bands",
 ]
 
 DENSIFY_M: float = 500.0
@@ -482,3 +483,49 @@ def _single_line(line: shapely.Geometry) -> shapely.LineString:
             "(e.g. the longest of line.geoms) before taking a stretch or an offset of it"
         )
     return shapely.LineString(merged.coords)
+
+
+def proximity_bands(
+    line: shapely.Geometry, distances_km: "ArrayLike" = (10, 25, 50), quad_segs: int = 8
+) -> list[tuple[float, float, shapely.Geometry]]:
+    """Geodesic bands along a line: ``(inner_km, outer_km, ring)`` from 0 to each distance.
+
+    Each ring holds the points whose geodesic distance to *line* is between the previous
+    distance and this one (the first from 0), built from :func:`buffer_m` buffers: the
+    10/25/50 km proximity bands of a border.
+
+    Parameters
+    ----------
+    line : shapely.Geometry
+        The line (border, barrier) in lon/lat; any geometry :func:`buffer_m` accepts.
+    distances_km : sequence of float
+        Outer distances in km, positive; sorted and deduplicated here.
+    quad_segs : int
+        Segments per quarter circle of the buffers.
+
+    Returns
+    -------
+    list of (float, float, shapely.Geometry)
+        One entry per distance, nearest band first; the rings do not overlap.
+
+    Examples
+    --------
+    >>> bands = proximity_bands(shapely.LineString([(11.5, 33.18), (11.45, 32.64)]), (10, 25))
+    >>> [(inner, outer) for inner, outer, _ in bands]
+    [(0.0, 10.0), (10.0, 25.0)]
+    >>> proximity_bands(shapely.LineString([(0, 0), (1, 1)]), (0,))
+    Traceback (most recent call last):
+    ...
+    geomap.errors.InputError: band distances must be positive km, got [0.0]
+    """
+    outer = sorted({float(km) for km in np.atleast_1d(np.asarray(distances_km, dtype=float))})
+    if not outer or not all(np.isfinite(km) and km > 0 for km in outer):
+        raise InputError(f"band distances must be positive km, got {outer}")
+    bands = []
+    inner_km, inner_geom = 0.0, None
+    for km in outer:
+        disc = buffer_m(line, km * 1000.0, quad_segs=quad_segs)
+        ring = disc if inner_geom is None else shapely.difference(disc, inner_geom)
+        bands.append((inner_km, km, ring))
+        inner_km, inner_geom = km, disc
+    return bands
