@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Article", "Mention", "Candidate", "Place", "PRECISION_POINT", "PRECISION_AREA", "PRECISION_REGION"]
+__all__ = ["Article", "Mention", "Candidate", "Place", "Evidence", "Figure", "Event", "Claim",
+           "PRECISION_POINT", "PRECISION_AREA", "PRECISION_REGION"]
 
 #: ACLED geo_precision: 1 = a named town or point.
 PRECISION_POINT = 1
@@ -80,3 +81,99 @@ class Place:
     def name(self) -> str:
         """The name as first written in the articles (canonical name if none)."""
         return self.mentions[0].text if self.mentions else self.canonical_name
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where an attribute comes from: ``quote == article.text[start:end]``, always (the exact span)."""
+
+    article_id: str
+    start: int
+    end: int
+    quote: str
+    #: what the span supports: "date", "type", "actor", "location", "figure", ...
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One reported number of people: ``group`` × ``kind``, with the hedge as ``qualifier``.
+
+    ``quote == article.text[start:end]`` is the exact phrase ("at least 35 militants");
+    ``sentence`` is the whole sentence it sits in, for reading.
+    """
+
+    group: str  # militants | security_forces | civilians | total | unspecified
+    kind: str  # killed | wounded | captured | arrested
+    value: int
+    qualifier: str  # exact | at_least | at_most | about | more_than | fewer_than | approximate_range
+    article_id: str
+    start: int
+    end: int
+    quote: str
+    high: int | None = None
+    sentence: str = ""
+    #: a part of a larger figure ("a 12-year-old was among the civilians killed"): not added to totals
+    partial: bool = False
+
+
+@dataclass
+class Event:
+    """One event: reported by one article, or consolidated across several.
+
+    Dates are ISO strings; ``date_start``..``date_end`` is the window the text allows and
+    ``time_precision`` ACLED's (1 day, 2 week / a few days, 3 month or more).
+    ``place`` is the resolved place the text ties the event to (``None`` if none).
+    """
+
+    event_type: str
+    sub_event_type: str
+    date: str | None
+    date_start: str | None
+    date_end: str | None
+    time_precision: int
+    place: Place | None
+    location: str
+    geo_precision: int
+    uncertainty_m: float
+    actors: list[str] = field(default_factory=list)
+    actor1: str = ""
+    actor2: str = ""
+    figures: list[Figure] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    id: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    country_code: str = ""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A quantitative geographic statement of an article, checked against the geometry.
+
+    ``quote == article.text[start:end]``. ``computed_km`` is ``None`` when the subject or the
+    object could not be placed (verdict ``"unverifiable"``).
+    """
+
+    claim_id: str
+    article_id: str
+    start: int
+    end: int
+    quote: str
+    kind: str  # distance | length
+    subject: str
+    object: str
+    stated_value: float
+    stated_unit: str
+    stated_km: float
+    qualifier: str
+    computed_km: float | None
+    difference_km: float | None
+    tolerance_km: float
+    verdict: str  # consistent | inconsistent | unverifiable
+    method: str
+    #: the line drawn for the claim (lon/lat shapely geometry), or None
+    geometry: object | None = None
+    sentence: str = ""
