@@ -1,4 +1,4 @@
-"""Offline HTML assets: Leaflet (and MarkerCluster) read from the XStatic packages.
+"""Offline HTML assets: Leaflet read from the XStatic packages, geomap's own script and styles.
 
 folium links Leaflet, jQuery, Bootstrap and Font Awesome from CDNs, so its maps are blank
 without internet. The XStatic packages on PyPI ship the same files; this module reads them,
@@ -44,6 +44,8 @@ ASSETS: dict[str, Asset] = {
         ("MarkerCluster.css", "MarkerCluster.Default.css"),
         ("leaflet.markercluster.js",),
     ),
+    # written for geomap (not vendored): the map's interactions, drawn from the data blob
+    "geomap": Asset("geomap", "geomap", ("data/js/geomap.css",), ("data/js/geomap.js",)),
 }
 
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
@@ -57,7 +59,7 @@ def inline_tags(name: str) -> str:
     Parameters
     ----------
     name : str
-        A key of :data:`ASSETS` (``"leaflet"`` or ``"markercluster"``).
+        A key of :data:`ASSETS` (``"leaflet"``, ``"markercluster"`` or ``"geomap"``).
 
     Returns
     -------
@@ -93,7 +95,8 @@ def _base_dir(asset: Asset) -> Path:
             f"the offline map needs {asset.pip_name}, which is not installed: "
             f"run `pip install {asset.pip_name}`"
         ) from None
-    return Path(module.BASE_DIR)
+    base = getattr(module, "BASE_DIR", None)  # XStatic packages; geomap's own files sit in the package
+    return Path(base) if base else Path(module.__file__).parent
 
 
 def _read(asset: Asset, path: Path) -> str:
