@@ -161,6 +161,7 @@ def build(
     from geomap import layers as ly
     from geomap.theatre import load_theatre, theatre_layers
     from geomap.render import render_map, write_map
+    from geomap.render_files import with_bands
 
     theatre = load_theatre(theatre_file)
     articles, problems = read_articles(inputs)
@@ -192,8 +193,9 @@ def build(
     written = ly.write_layers(layers, layers_dir)
     if progress:
         progress("layers", 1, 1)
-    shown = {k: layers[k] for k in ("places", "border", "barrier", "distances") if k in layers}
-    html = render_map(shown, title=theatre.title, basemap=bd.display_countries(countries, bbox=_view_box(shown)))
+    shown = {k: layers[k] for k in ("places", "events", "claims", "border", "barrier", "distances") if k in layers}
+    html = render_map(with_bands(shown), title=theatre.title,
+                      basemap=bd.display_countries(countries, bbox=_view_box(shown)))
     map_path = write_map(html, Path(maps_dir) / "index.html")
     if progress:
         progress("map", 1, 1)
