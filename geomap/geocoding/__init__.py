@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
 from geomap.gazetteer import Gazetteer
-from geomap.geocoding.rank import DocumentContext, Weights, context_from_votes, mention_votes, rank
+from geomap.geocoding.rank import (DocumentContext, Weights, base_scores, coherence, context_from_votes,
+                                   mention_votes, rank)
 from geomap.model import Candidate
 from geomap.toponyms import Detection
 
@@ -96,7 +97,10 @@ def resolve_detections(
     ctx = context_from_votes(votes, given=countries)
     own = [context_from_votes(votes, given=countries, leave_out=i) if v and v[1] < 1.0 else ctx
            for i, v in enumerate(votes)]
-    first = [rank(d.candidates, own[i], weights, top=1) for i, d in enumerate(detections)]
+    groups = _name_groups(detections)
+    base = [base_scores(d.candidates, own[i], weights) for i, d in enumerate(detections)]
+    coh = coherence([d.candidates for d in detections], base, groups, weights)
+    first = [rank(d.candidates, own[i], weights, top=1, extra=coh[i]) for i, d in enumerate(detections)]
     anchors = sorted({(r[0].lat, r[0].lon) for r in first
                       if r and r[0].feature not in ("country", "continent", "admin1")
                       and r[0].score >= weights.threshold + 0.2})
@@ -105,12 +109,20 @@ def resolve_detections(
     out = []
     for i, d in enumerate(detections):
         ctx2 = DocumentContext(own[i].countries, anchors, regions)
-        ranked = _prefer_city_over_its_region(rank(d.candidates, ctx2, weights, top=4))
+        ranked = _prefer_city_over_its_region(rank(d.candidates, ctx2, weights, top=4, extra=coh[i]))
         # with no (other) country context, nothing can vouch for a name but the name itself
         threshold = weights.threshold if own[i].countries else weights.threshold - weights.no_context_relief
         best = ranked[0] if ranked and ranked[0].score >= threshold else None
         out.append(Resolution(d, best, tuple(ranked[1:4])))
     return out
+
+
+def _name_groups(detections: Sequence[Detection]) -> list[int]:
+    """One group id per detection; mentions of the same name share it."""
+    from geomap.gazetteer.normalize import normalize
+
+    ids: dict[str, int] = {}
+    return [ids.setdefault(normalize(d.mention.text), len(ids)) for d in detections]
 
 
 #: a named region counts at least this far round its centre (small counties, city districts)

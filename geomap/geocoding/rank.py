@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from geomap.model import Candidate
 
 __all__ = ["Weights", "DocumentContext", "score_candidate", "rank", "build_context", "mention_votes",
-           "context_from_votes"]
+           "context_from_votes", "coherence", "base_scores"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Weights:
 
     match: float = 0.55
     population: float = 0.22
-    country_feature: float = 0.30
+    country_feature: float = 0.45
     context: float = 0.30
     proximity: float = 0.12
     #: a place inside a region (state, county) the document names
@@ -44,6 +44,16 @@ class Weights:
     no_context_relief: float = 0.15
     #: a non-exact (transliteration, fuzzy) match outside the document's countries counts this much
     off_context_inexact: float = 0.5
+    #: spatial coherence: up to this much for a candidate near the likely places of the other names
+    coherence: float = 0.25
+    #: the coherence of a candidate falls from full support at 0 km to none at this distance
+    coherence_km: float = 250.0
+    #: softness of the prior over each other name's candidates (lower = trust the best more)
+    coherence_temperature: float = 0.05
+    #: priors are divided by (sum of relative priors) ** this: 1 = a probability, 0 = the best counts fully
+    coherence_normalise: float = 0.0
+    #: a name that matches only an alternate name of a place (not its own name) loses this much
+    alternate_name: float = 0.08
 
 
 @dataclass
@@ -74,9 +84,116 @@ def _base_score(c: Candidate, ctx: DocumentContext, w: Weights, country_bonus: b
     in_context = ctx.countries.get(c.country_code, 0.0)
     match = c.score if (c.score >= 1.0 or in_context or not ctx.countries) else c.score * w.off_context_inexact
     score = w.match * match + w.population * pop + w.context * in_context
+    if c.matched and c.score >= 1.0 and c.feature == "populated place" and _alternate_only(c):
+        score -= w.alternate_name  # "Paris" is another name of Parizh (RU); the French capital is called Paris
     if country_bonus and c.feature == "country" and c.score >= 1.0:
         score += w.country_feature
     return score
+
+
+def _alternate_only(c: Candidate) -> bool:
+    """Whether ``c`` was found by one of its alternate names rather than its own name."""
+    from geomap.gazetteer.normalize import normalize
+
+    own = _OWN_KEYS.get(c.name)
+    if own is None:
+        own = _OWN_KEYS[c.name] = normalize(c.name)
+    return own != c.matched
+
+
+_OWN_KEYS: dict[str, str] = {}
+
+
+def coherence(candidate_lists: Sequence[Sequence[Candidate]], base: Sequence[Sequence[float]],
+              groups: Sequence[int], w: Weights = Weights()) -> list[list[float]]:
+    """Spatial coherence of every candidate with the other names of the document.
+
+    The places of one article tend to lie near each other ("Palestine" next to
+    "Tennessee Colony" and "Anderson County" is the Texan town). Each name is given
+    a prior over its candidates (a softmax of their context scores); a candidate's
+    support is the sum over the *other* names of the prior-weighted closeness of
+    their nearest likely candidate, closeness falling linearly from 1 at 0 km to 0
+    at ``w.coherence_km`` beyond the edges of areas (a state, a country). The term
+    is ``w.coherence * (1 - exp(-support))``.
+
+    Parameters
+    ----------
+    candidate_lists : sequence of candidate lists
+        One per mention.
+    base : sequence of score lists
+        The context score of each candidate (same shape).
+    groups : sequence of int
+        A group id per mention: mentions of the same name share a group and do not
+        support each other.
+    w : Weights
+        ``coherence``, ``coherence_km`` and ``coherence_temperature``.
+
+    Returns
+    -------
+    list of list of float
+        The coherence term of each candidate.
+    """
+    import numpy as np
+
+    out = [[0.0] * len(cands) for cands in candidate_lists]
+    if w.coherence <= 0:
+        return out
+    # contributors: per group, its best few candidates with their prior; countries and continents neither
+    # give nor receive (the country term speaks for them), regions give through their area
+    first_of: dict[int, int] = {}
+    for i, g in enumerate(groups):
+        first_of.setdefault(g, i)
+    if len(first_of) < 2:
+        return out
+    rows: list[tuple[int, float, float, float, float]] = []  # group, lat, lon, radius_km, prior
+    for g, i in first_of.items():
+        cands, scores = candidate_lists[i], base[i]
+        if not cands:
+            continue
+        order = sorted(range(len(cands)), key=lambda k: -scores[k])[:10]
+        top = max(scores[k] for k in order)
+        weights = [math.exp((scores[k] - top) / w.coherence_temperature) for k in order]
+        total = sum(weights) ** w.coherence_normalise
+        for k, wt in zip(order, weights):
+            c = cands[k]
+            if c.feature in ("country", "continent") or wt / total < 0.02:
+                continue
+            rows.append((g, c.lat, c.lon, c.uncertainty_m / 1000.0, wt / total))
+    if not rows:
+        return out
+    arr = np.asarray([r[1:] for r in rows], dtype=float)
+    row_group = np.asarray([r[0] for r in rows])
+    group_ids = sorted(set(row_group.tolist()))
+    lat2, lon2 = np.radians(arr[:, 0]), np.radians(arr[:, 1])
+    for g, i in first_of.items():
+        cands = candidate_lists[i]
+        if not cands:
+            continue
+        pts = np.radians(np.asarray([(c.lat, c.lon) for c in cands], dtype=float))
+        dp = pts[:, None, 0] - lat2[None, :]
+        dl = pts[:, None, 1] - lon2[None, :]
+        a = np.sin(dp / 2) ** 2 + np.cos(pts[:, None, 0]) * np.cos(lat2[None, :]) * np.sin(dl / 2) ** 2
+        km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+        own_r = np.asarray([c.uncertainty_m / 1000.0 for c in cands])
+        eff = np.maximum(km - arr[None, :, 2] - own_r[:, None], 0.0)
+        close = np.clip(1.0 - eff / w.coherence_km, 0.0, 1.0) * arr[None, :, 3]
+        support = np.zeros(len(cands))
+        for h in group_ids:
+            if h == g:
+                continue
+            cols = row_group == h
+            support += close[:, cols].max(axis=1)
+        term = w.coherence * (1.0 - np.exp(-support))
+        values = [0.0 if c.feature in ("country", "continent") else float(t) for c, t in zip(cands, term)]
+        for j, gj in enumerate(groups):
+            if gj == g:
+                out[j] = values
+    return out
+
+
+def base_scores(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weights = Weights()) -> list[float]:
+    """The context score of each candidate (every term but proximity, region and coherence)."""
+    return [_base_score(c, ctx, w) for c in candidates]
 
 
 def _proximity(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weights) -> list[float]:
@@ -113,7 +230,8 @@ def score_candidate(c: Candidate, ctx: DocumentContext, w: Weights = Weights()) 
 
 
 def rank(
-    candidates: Sequence[Candidate], ctx: DocumentContext | None = None, w: Weights = Weights(), top: int | None = None
+    candidates: Sequence[Candidate], ctx: DocumentContext | None = None, w: Weights = Weights(), top: int | None = None,
+    extra: Sequence[float] | None = None,
 ) -> list[Candidate]:
     """Return the candidates re-scored in context, best first (``score`` holds the final score).
 
@@ -121,11 +239,15 @@ def rank(
     ----------
     top : int, optional
         Return only the best ``top`` candidates (saves copying long candidate lists).
+    extra : sequence of float, optional
+        A further term per candidate (the document's spatial :func:`coherence`).
     """
     ctx = ctx or DocumentContext()
     if not candidates:
         return []
     prox = _proximity(candidates, ctx, w)
+    if extra is not None:
+        prox = [p + e for p, e in zip(prox, extra)]
     names_a_region = any(c.score >= 1.0 and (c.feature in ("country", "continent") or c.feature.startswith("admin1"))
                          for c in candidates)
     if ctx.regions and not names_a_region:
