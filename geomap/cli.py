@@ -44,6 +44,16 @@ Writes layers/<name>.geojson (RFC 7946, EPSG:4326), layers/geomap.gpkg and
 maps/index.html (self-contained: opens offline).
 """
 
+EPILOG_RENDER = """examples:
+  geomap render layers/*.geojson -o maps/layers.html --title "Ben Gardane, March 2016"
+  geomap render layers/geomap.gpkg -o maps/all.html          # every layer of the GeoPackage
+  geomap render my_points.geojson zones.gpkg -o my_map.html --no-online-tiles
+
+Layers named places, events, claims, border, barrier, distances, bands or areas get geomap's
+styles; any other layer is drawn with all its attributes in the popups. A file that cannot
+be read is reported and the others are still drawn. Layers in another CRS are reprojected.
+"""
+
 
 def _console(stderr: bool = True):
     from rich.console import Console
@@ -107,6 +117,20 @@ def parser() -> argparse.ArgumentParser:
                    help="ask OpenStreetMap Nominatim (via geopy, 1 request/s, cached) for names the offline "
                         "gazetteer cannot place; off by default: geomap never needs the network")
     b.add_argument("--json", action="store_true", help="print a JSON summary instead of a table")
+
+    r = sub.add_parser("render", help="draw GeoJSON / GeoPackage layers (any schema) as an offline HTML map",
+                       description="Draw layers (geomap's own or yours, any schema: popups show every attribute) "
+                                   "as the same self-contained offline map `geomap build` writes.",
+                       epilog=EPILOG_RENDER, formatter_class=argparse.RawDescriptionHelpFormatter)
+    r.add_argument("files", nargs="+", metavar="FILE",
+                   help="GeoJSON, GeoPackage (all its layers) or any vector file GDAL reads")
+    r.add_argument("-o", "--output", metavar="OUT.html", required=True, help="the HTML file to write")
+    r.add_argument("--title", default=None, help="page title and legend heading (default: the file names)")
+    r.add_argument("--bands", metavar="KM[,KM...]", default="10,25,50",
+                   help="proximity bands drawn around a layer named 'border' (default 10,25,50; 'none' for none)")
+    r.add_argument("--no-basemap", action="store_true", help="no offline country polygons (a blank background)")
+    r.add_argument("--no-online-tiles", action="store_true",
+                   help="leave out the optional OpenStreetMap / satellite base layers (no URL at all in the page)")
 
     e = sub.add_parser("eval", help="score the geoparser against a gold-annotated corpus",
                        description="Evaluate geomap against gold annotations.")
@@ -270,6 +294,49 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- render --------------------------------------------------------------------------------------
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from geomap.render import render_map, write_map
+    from geomap.render_files import read_map_layers, with_bands
+
+    if args.bands.strip().lower() in ("", "none", "0"):
+        bands: list[float] = []
+    else:
+        try:
+            bands = [float(part) for part in args.bands.split(",") if part.strip()]
+        except ValueError:
+            raise InputError(f"--bands {args.bands!r}: give km separated by commas, e.g. --bands 10,25,50") from None
+        if any(not km > 0 for km in bands):
+            raise InputError(f"--bands {args.bands!r}: every distance must be a positive number of km")
+    output = Path(args.output)
+    if output.is_dir():
+        raise InputError(f"-o {output}: is a folder; give a file name such as {output / 'map.html'}")
+    layers, problems = read_map_layers(args.files)
+    for prob in problems:  # plain print: file names are not rich markup
+        print(f"geomap render: warning: {prob.path}: {prob.message}", file=sys.stderr)
+    if not layers:
+        raise InputError("none of the files could be drawn (see the warnings above); "
+                         "give GeoJSON or GeoPackage files with geometries")
+    if bands:
+        layers = with_bands(layers, bands)
+    basemap = None
+    if not args.no_basemap:
+        from geomap import boundaries as bd
+        from geomap.render_data import data_bounds
+
+        view = data_bounds(layers)
+        bbox = None if view is None else (max(view[0][1] - 12, -180.0), max(view[0][0] - 12, -90.0),
+                                          min(view[1][1] + 12, 180.0), min(view[1][0] + 12, 90.0))
+        basemap = bd.display_countries(bd.load_countries(), bbox=bbox)
+    title = args.title or ", ".join(Path(f).name for f in args.files)
+    html = render_map(layers, title=title, basemap=basemap, online_tiles=not args.no_online_tiles)
+    path = write_map(html, output)
+    counts = ", ".join(f"{name} ({len(gdf)})" for name, gdf in sorted(layers.items()))
+    print(f"Map: {path}  ({len(html) / 1e6:.1f} MB; layers: {counts})")
+    return 0
+
+
 # -- eval ----------------------------------------------------------------------------------------
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -320,7 +387,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"geocode": cmd_geocode, "distance": cmd_distance, "build": cmd_build, "eval": cmd_eval}
+COMMANDS = {"geocode": cmd_geocode, "distance": cmd_distance, "build": cmd_build, "render": cmd_render,
+            "eval": cmd_eval}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

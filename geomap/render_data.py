@@ -53,7 +53,6 @@ _DICT_SHARE = 0.5  # dictionary-code a text column when it has at most this shar
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _JS_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029",
               "`": "\\u0060", "$": "\\u0024"}
-_JS_UNSAFE_RE = re.compile("[<>&\u2028\u2029`$]|\\{(?=[{%#])")
 
 
 def role_of(name: str) -> str:
@@ -73,14 +72,15 @@ def dumps_blob(blob: Mapping[str, Any]) -> str:
     '{"t":"\\\\u003c/script\\\\u003e\\\\u007b{7*7}} \\\\u0024{x} \\\\u0060y\\\\u0060"}'
     """
     text = json.dumps(blob, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-    def escape(match: re.Match[str]) -> str:
-        char = match.group(0)
-        return "\\u007b" if char == "{" else _JS_UNSAFE[char]
-
     # these characters only ever occur inside JSON strings (a JSON object never opens with
     # "{{", "{%" or "{#"), where a \\uXXXX escape reads back as the same character
-    return _JS_UNSAFE_RE.sub(escape, text)
+    for char, escaped in _JS_UNSAFE.items():
+        if char in text:
+            text = text.replace(char, escaped)
+    for opener in ("{{", "{%", "{#"):
+        while opener in text:
+            text = text.replace(opener, "\\u007b" + opener[1])
+    return text
 
 
 # --------------------------------------------------------------------------- layers
@@ -150,7 +150,7 @@ def time_column(gdf: pd.DataFrame) -> str | None:
             if values.notna().any():
                 return column
             continue
-        present = [v for v in values.tolist() if v is not None and not (isinstance(v, float) and math.isnan(v))]
+        present = [v for v in pd.unique(values.dropna()).tolist()]  # distinct values: a few hundred dates
         if present and all(isinstance(v, str) and _DATE.match(v) for v in present):
             return column
     return None
@@ -159,7 +159,9 @@ def time_column(gdf: pd.DataFrame) -> str | None:
 def _take(value: Any, order: np.ndarray) -> Any:
     if isinstance(value, dict):
         return {"d": value["d"], "c": np.asarray(value["c"], dtype=np.int64)[order].tolist()}
-    return [value[i] for i in order.tolist()]
+    column = np.empty(len(value), dtype=object)
+    column[:] = value
+    return column[order].tolist()
 
 
 def _encode_column(series: pd.Series, what: str) -> tuple[Any, np.ndarray]:
@@ -183,12 +185,23 @@ def _encode_column(series: pd.Series, what: str) -> tuple[Any, np.ndarray]:
 
 def _dictionary(series: pd.Series) -> tuple[Any, np.ndarray]:
     """Text (or JSON text keys) factorised in sorted order; dictionary-coded when it saves room."""
-    codes, uniques = pd.factorize(series.astype(object).where(series.notna(), None), sort=True)
+    codes, uniques = _factorize_sorted(series.astype(object).where(series.notna(), None))
     uniques = uniques.tolist()
     if len(uniques) <= _DICT_SHARE * len(series):
         return {"d": uniques, "c": codes.tolist()}, codes
     values = [None if code < 0 else uniques[code] for code in codes.tolist()]
     return values, codes
+
+
+def _factorize_sorted(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values, sort=True)`` for text, faster: hash first, then sort the distinct values."""
+    codes, uniques = pd.factorize(values, sort=False)
+    if len(uniques) == 0:
+        return codes, np.asarray(uniques, dtype=object)
+    order = np.argsort(np.asarray(uniques, dtype=str), kind="stable")  # code-point order, as Python sorts str
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return np.where(codes < 0, -1, rank[codes]), np.asarray(uniques, dtype=object)[order]
 
 
 def _mixed(series: pd.Series, what: str) -> tuple[Any, np.ndarray]:

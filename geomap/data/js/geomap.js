@@ -29,8 +29,9 @@
 
   function fold(text) {
     // search key: lower case, no diacritics, one space between words
-    return String(text).normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
-      .replace(/[^0-9a-z\u0080-\uffff]+/g, ' ').trim();
+    text = String(text).toLowerCase();
+    if (/[^\x00-\x7f]/.test(text)) text = text.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+    return text.replace(/[^0-9a-z\u0080-\uffff]+/g, ' ').trim();
   }
 
   function short(value, limit) {
@@ -960,31 +961,66 @@
   var SEARCH_COLUMNS = ['name', 'canonical_name', 'names_written', 'location', 'admin1', 'title', 'label', 'event_id',
     'claim_id', 'subject', 'object', 'from', 'to', 'NAME', 'id'];
 
-  App.prototype.searchIndex = function () {
-    if (this.index) return this.index;
-    var index = [];
-    this.sources.forEach(function (src) {
-      var columns = SEARCH_COLUMNS.filter(function (c) { return src.has(c); });
-      for (var i = 0; i < src.n; i++) {
-        var words = [heading(src, i)];
-        columns.forEach(function (c) { list(src.get(c, i)).forEach(function (v) { if (!isBlank(v)) words.push(String(v)); }); });
-        index.push({ key: '\u0001' + words.map(fold).join('\u0001'), src: src, i: i });
-      }
+  // Search folds each distinct value once: a dictionary-coded column (most names) is matched on
+  // its dictionary and then found by code; a plain column is folded once, on the first search.
+  Source.prototype.searchable = function () {
+    if (this.searchCols) return this.searchCols;
+    var src = this;
+    var columns = SEARCH_COLUMNS.filter(function (c) { return src.has(c); });
+    if (!columns.length) {  // a user's schema: search its text columns
+      columns = src.columns.filter(function (c) {
+        for (var i = 0; i < Math.min(src.n, 50); i++) {
+          var x = src.get(c, i);
+          if (!isBlank(x)) return typeof x === 'string';
+        }
+        return false;
+      });
+    }
+    this.searchCols = columns.map(function (c) {
+      var v = src.raw.data[c];
+      var foldAll = function (values) {
+        return values.map(function (x) { return isBlank(x) ? '' : list(x).map(fold).join(' \u0001 '); });
+      };
+      return Array.isArray(v) ? { plain: foldAll(v) } : { dict: foldAll(v.d), codes: v.c };
     });
-    return (this.index = index);
+    return this.searchCols;
   };
+
+  function matchAt(key, q) {
+    var at = key.indexOf(q);
+    if (at < 0) return 0;
+    return at === 0 || key.charAt(at - 1) === ' ' ? 2 : 1;  // 2: a word starts with the query
+  }
 
   App.prototype.search = function (query, limit) {
     var q = fold(query);
     if (!q) return [];
-    var starts = [], inside = [], index = this.searchIndex();
-    for (var k = 0; k < index.length && starts.length < limit; k++) {
-      var at = index[k].key.indexOf(q);
-      if (at < 0) continue;
-      var before = index[k].key.charAt(at - 1);
-      (before === '\u0001' || before === ' ' ? starts : inside).push(index[k]);
-    }
-    return starts.concat(inside).slice(0, limit);
+    var hits = [[], [], []];  // by rank: [unused, inside a word, word start]
+    var full = function () { return hits[2].length >= limit; };
+    this.sources.forEach(function (src) {
+      if (full()) return;
+      var best = {};
+      src.searchable().forEach(function (col) {
+        var i, rank;
+        if (col.plain) {
+          for (i = 0; i < col.plain.length; i++) {
+            rank = col.plain[i] ? matchAt(col.plain[i], q) : 0;
+            if (rank > (best[i] || 0)) best[i] = rank;
+          }
+        } else {
+          var ranks = col.dict.map(function (key) { return matchAt(key, q); });
+          if (!ranks.some(Boolean)) return;
+          for (i = 0; i < col.codes.length; i++) {
+            rank = col.codes[i] < 0 ? 0 : ranks[col.codes[i]];
+            if (rank > (best[i] || 0)) best[i] = rank;
+          }
+        }
+      });
+      Object.keys(best).map(Number).sort(function (a, b) { return a - b; }).forEach(function (i) {
+        if (hits[best[i]].length < limit) hits[best[i]].push({ src: src, i: i });
+      });
+    });
+    return hits[2].concat(hits[1]).slice(0, limit);
   };
 
   App.prototype.searchBox = function () {
