@@ -326,6 +326,9 @@ class Gazetteer:
         if builtin_supplement:
             for entry in load_supplement(_data_path("supplement.csv"), bonus=BONUS_SUPPLEMENT):
                 self._memory.add(entry)
+            # named regions, seas, lakes and rivers no package carries ("Darfur", "Middle East", "Black Sea")
+            for entry in load_supplement(_data_path("regions.csv"), bonus=BONUS_SUPPLEMENT):
+                self._memory.add(entry)
         for path in supplements:
             for entry in load_supplement(path, bonus=BONUS_USER):
                 self._memory.add(entry)
