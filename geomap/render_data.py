@@ -179,7 +179,9 @@ def _encode_column(series: pd.Series, what: str) -> tuple[Any, np.ndarray]:
         as_text = series.dt.strftime("%Y-%m-%dT%H:%M:%S").str.replace("T00:00:00", "", regex=False)
         return _dictionary(as_text.where(series.notna(), None))
     if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
-        return _dictionary(series)
+        present = series.dropna()
+        if present.empty or not present.str[:1].isin(["[", "{"]).all():
+            return _dictionary(series)
     return _mixed(series, what)
 
 
@@ -206,13 +208,7 @@ def _factorize_sorted(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _mixed(series: pd.Series, what: str) -> tuple[Any, np.ndarray]:
     """An object column: lists, dicts, numbers and text mixed, or JSON text of lists/dicts."""
-    values = [_plain(value) for value in series.tolist()]
-    present = [value for value in values if value is not None]
-    if present and all(isinstance(v, str) and v[:1] in "[{" for v in present):
-        try:  # lists and dicts that a GeoPackage (or a CSV) stored as JSON text
-            values = [None if v is None else json.loads(v) for v in values]
-        except json.JSONDecodeError:
-            pass
+    values = [_json_text(_plain(value)) for value in series.tolist()]
     keys = [None if v is None else (v if isinstance(v, str) else
                                     "\x00" + json.dumps(v, sort_keys=True, ensure_ascii=False))
             for v in values]
@@ -223,6 +219,18 @@ def _mixed(series: pd.Series, what: str) -> tuple[Any, np.ndarray]:
             first.setdefault(code, value)
         return {"d": [first[i] for i in range(len(uniques))], "c": codes.tolist()}, codes
     return values, codes
+
+
+def _json_text(value: Any) -> Any:
+    """A list or dict that a GeoPackage (or a CSV) stored as JSON text, decoded; anything else as is."""
+    if isinstance(value, str) and value[:1] in ("[", "{"):
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            return value
+        if isinstance(decoded, (list, dict)):
+            return _plain(decoded)
+    return value
 
 
 def _plain(value: Any) -> Any:

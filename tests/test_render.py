@@ -1,4 +1,9 @@
-"""The map renderer without a browser: offline references, same bytes, escaping, layer control."""
+"""The map renderer without a browser: offline references, same bytes, escaping, the data blob.
+
+The fixtures here (seed layers, events and claims following the events/claims contract,
+hostile text, the basemap) are built from real places and sentences of the seed articles
+and shared with the browser tests.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +20,11 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import LineString, Point, Polygon
 
-from geomap import render
+from geomap import measure, render
 from geomap.assets import inline_tags
 from geomap.errors import DataError, GeomapError, InputError
 from geomap.render import escape_text, external_references, render_map, write_map
+from geomap.render_data import dumps_blob, encode_layer, time_column
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 HOSTILE = ("<img src=x onerror=alert(1)> <script>alert(1)</script> {{7*7}} {% if 1 %}x{% endif %} "
@@ -101,6 +107,96 @@ def seed_layers() -> dict[str, geopandas.GeoDataFrame]:
     return {"distances": distances, "places": places, "barrier": barrier, "border": border}
 
 
+def quote(article: str, text: str) -> dict:
+    """``{"article_id", "start", "end", "quote"}`` of a sentence as it stands in a seed article."""
+    body = (SEEDS / f"{article}.txt").read_text(encoding="utf-8")
+    start = body.index(text)
+    return {"article_id": article, "start": start, "end": start + len(text), "quote": text}
+
+
+def figure(article: str, text: str, group: str, kind: str, value: int, qualifier: str = "exact") -> dict:
+    return {"group": group, "kind": kind, "value": value, "qualifier": qualifier, **quote(article, text)}
+
+
+A000, A001, A002, A003, A004 = ("000_99ed67a9c6f8b278", "001_afabbc8f0a8b8052", "002_1f7647938c63438c",
+                                "003_eb202909779a93a4", "004_8030042ffd2176c5")
+TOLL_000 = "Ten militants, five civilians and one soldier were killed in the fighting, officials said."
+TOLL_001 = "Tunisian security forces killed at least 35 militants in a series of failed attacks"
+TOLL_003 = "He said that 36 attackers had been killed and seven captured in a fierce firefight"
+WEEK_BEFORE = "Five militants were killed in a firefight last week outside the town"
+STRIKE_000 = "On 19 February US air strikes on Qasr Talil near the western Libyan town of Sabratha killed at least 30"
+SABRATHA_CLAIM = "The city lies just 100 kilometres (62 miles) from Tunisia’s border"
+EL_AMRIA_CLAIM = "clashes with up to ten suspected militants in the town of El Amria, 5 km from"
+BORDER_CLAIM = "285mile-long border with Libya"
+
+
+def events_layers() -> dict[str, geopandas.GeoDataFrame]:
+    """``events`` and ``claims`` layers following the events/claims contract, from the seed articles.
+
+    Figures and quotes are the articles' own words at their real offsets; claim distances are
+    computed here with :mod:`geomap.measure` on the simplified border of this module.
+    """
+    ben_attack = [
+        figure(A000, TOLL_000, "militants", "killed", 10), figure(A000, TOLL_000, "civilians", "killed", 5),
+        figure(A000, TOLL_000, "security_forces", "killed", 1),
+        figure(A001, TOLL_001, "militants", "killed", 35, "at_least"),
+        figure(A003, TOLL_003, "militants", "killed", 36), figure(A003, TOLL_003, "militants", "captured", 7),
+    ]
+    events = geopandas.GeoDataFrame(
+        {
+            "event_id": ["TUN1", "TUN2", "LBY1", "TUN3"],
+            "event_date": ["2016-03-07", "2016-03-02", "2016-02-19", None],
+            "year": [2016, 2016, 2016, None],
+            "time_precision": [1, 2, 1, None],
+            "event_type": ["Battles", "Battles", "Explosions/Remote violence", "Strategic developments"],
+            "sub_event_type": ["Armed clash", "Armed clash", "Air/drone strike", "Other"],
+            "actor1": ["Islamic State", "Islamic State", "US forces", "Tunisian army"],
+            "actor2": ["Tunisian army", "Tunisian army", "Islamic State", None],
+            "actors": [["Islamic State", "Tunisian army", "National Guard"], ["Islamic State", "Tunisian army"],
+                       ["US forces", "Islamic State"], ["Tunisian army"]],
+            "location": ["Ben Gardane", "Ben Gardane", "Sabratha", "El Amria"],
+            "country": ["Tunisia", "Tunisia", "Libya", "Tunisia"],
+            "admin1": ["Medenine", "Medenine", "Az Zawiyah", "Medenine"],
+            "geo_precision": [1, 2, 2, 2],
+            "uncertainty_m": [0.0, 5000.0, 12000.0, 15000.0],
+            "fatalities": [16, 6, 30, None],
+            "fatalities_min": [16, 6, 30, None],
+            "fatalities_max": [55, 6, 50, None],
+            "figures": [ben_attack, [figure(A001, WEEK_BEFORE, "militants", "killed", 5)],
+                        [figure(A000, STRIKE_000, "militants", "killed", 30, "at_least")], []],
+            "sources": [[A000, A001, A002, A003, A004], [A001], [A000, A002], [A002]],
+            "n_sources": [5, 1, 2, 1],
+            "notes": ["Coordinated attack on army and National Guard posts", "", "", ""],
+            "quotes": [[quote(A004, "at least 55 people died during an attack on Monday")], [], [], []],
+        },
+        geometry=[Point(lon, lat) for lat, lon in (BEN_GARDANE, (33.18, 11.18), SABRATHA, EL_AMRIA)],
+        crs="EPSG:4326",
+    )
+    border = LineString(BORDER_TN_LY)
+    to_border = measure.nearest_point(SABRATHA[0], SABRATHA[1], border)
+    border_km = measure.geodesic_length_m(border) / 1000
+    amria_km = km(EL_AMRIA, BEN_GARDANE)
+    rows = [
+        ("C1", A003, SABRATHA_CLAIM, "Sabratha", "Tunisia–Libya border", 100.0, "km", 100.0,
+         to_border.distance_m / 1000, 10.0, "distance",
+         LineString([SABRATHA[::-1], (to_border.lon, to_border.lat)])),
+        ("C2", A002, EL_AMRIA_CLAIM, "El Amria", "Ben Gardane", 5.0, "km", 5.0, amria_km, 5.0, "distance",
+         LineString([EL_AMRIA[::-1], BEN_GARDANE[::-1]])),
+        ("C3", A000, BORDER_CLAIM, "Tunisia–Libya border", "", 285.0, "mi", 285 * 1.609344, border_km, 25.0,
+         "length", border),
+    ]
+    claims = []
+    for claim_id, article, text, subject, obj, value, unit, stated, computed, tolerance, kind, geom in rows:
+        difference = computed - stated
+        claims.append({**quote(article, text), "claim_id": claim_id, "subject": subject, "object": obj,
+                       "stated_value": value, "stated_unit": unit, "stated_km": round(stated, 3),
+                       "computed_km": round(computed, 3), "difference_km": round(difference, 3),
+                       "tolerance_km": tolerance, "kind": kind, "method": "geodesic WGS84 (pyproj Geod)",
+                       "verdict": "consistent" if abs(difference) <= tolerance else "inconsistent",
+                       "geometry": geom})
+    return {"events": events, "claims": geopandas.GeoDataFrame(claims, geometry="geometry", crs="EPSG:4326")}
+
+
 def hostile_layers() -> dict[str, geopandas.GeoDataFrame]:
     """Seed layers with attacker-controlled text in every field that reaches the page."""
     layers = seed_layers()
@@ -110,8 +206,13 @@ def hostile_layers() -> dict[str, geopandas.GeoDataFrame]:
                                   "text": HOSTILE, "sentence": f"Before {HOSTILE} after."}]
     layers["places"] = places
     layers["border"] = layers["border"].assign(name=[HOSTILE], countries=["<b>TN</b>-LY"])
-    layers["notes</script>"] = geopandas.GeoDataFrame({"name": [HOSTILE], "text": [HOSTILE]},
+    layers["notes</script>"] = geopandas.GeoDataFrame({"name": [HOSTILE], HOSTILE: [HOSTILE]},
                                                       geometry=[Point(11.0, 33.5)], crs="EPSG:4326")
+    events = events_layers()["events"].copy()
+    events.loc[0, "event_type"] = HOSTILE
+    events.at[0, "figures"] = [{"group": "militants", "kind": "killed", "value": 10, "qualifier": "exact",
+                                "article_id": HOSTILE, "start": 0, "end": 5, "quote": HOSTILE}]
+    layers["events"] = events
     return layers
 
 
@@ -136,6 +237,13 @@ def basemap() -> geopandas.GeoDataFrame:
     names = {"TN": "Tunisia", "LY": "Libya", "DZ": "Algeria"}
     return geopandas.GeoDataFrame({"iso_a2": list(rough), "name": [names[cc] for cc in rough]},
                                   geometry=[Polygon(ring) for ring in rough.values()], crs="EPSG:4326")
+
+
+def full_layers() -> dict[str, geopandas.GeoDataFrame]:
+    """Everything a build can show: the seed layers, events, claims and the border bands."""
+    from geomap.render_files import with_bands
+
+    return with_bands({**seed_layers(), **events_layers()})
 
 
 class Page(HTMLParser):
@@ -167,25 +275,31 @@ class Page(HTMLParser):
             self.text.append(data)
 
 
-def layer_control(page: str) -> dict[str, list[str]]:
-    """Base-layer and overlay names from the L.control.layers configuration."""
-    script = next(s for s in Page(page).scripts if "L.control.layers" in s)
-    found = {}
-    for part in ("base_layers", "overlays"):
-        block = re.search(part + r"\s*:\s*\{(.*?)\}", script, re.S).group(1)
-        found[part] = [json.loads(key) for key in re.findall(r'("(?:[^"\\]|\\.)*")\s*:', block)]
-    return found
+def blob(page: str) -> dict:
+    """The data blob the page's script draws, decoded as the browser decodes it."""
+    found = re.findall(r'<script type="application/json" id="geomap-data">(.*?)</script>', page, re.S)
+    assert len(found) == 1
+    return json.loads(found[0])
 
 
-def popups(page: str) -> list[str]:
-    """The HTML of every popup, decoded from the JSON strings the page passes to setContent."""
-    return [json.loads(text) for script in Page(page).scripts
-            for text in re.findall(r'\.setContent\(("(?:[^"\\]|\\.)*")\)', script)]
+def column(layer: dict, name: str) -> list:
+    """One column of an encoded layer, dictionary codes resolved."""
+    value = layer["data"][name]
+    if isinstance(value, dict):
+        return [None if code < 0 else value["d"][code] for code in value["c"]]
+    return value
+
+
+def layer(page_blob: dict, name: str) -> dict:
+    return next(item for item in page_blob["layers"] if item["name"] == name)
 
 
 @pytest.fixture(scope="module")
 def seed_page() -> str:
-    return render_map(seed_layers(), title="Ben Gardane attack, 7 March 2016", basemap=basemap())
+    return render_map(full_layers(), title="Ben Gardane attack, 7 March 2016", basemap=basemap())
+
+
+# --------------------------------------------------------------------------- offline
 
 
 def test_no_external_script_or_stylesheet(seed_page):
@@ -193,20 +307,24 @@ def test_no_external_script_or_stylesheet(seed_page):
     assert [url for url in page.resources if re.match(r"(https?:)?//", url)] == []
     assert external_references(seed_page) == []
     assert any("L.version" in script or "leaflet" in script.lower() for script in page.scripts)
-    # the only URLs are the optional tile templates, inside JS strings
-    urls = set(re.findall(r"https?://[^\s\"'`)<>]+", "".join(s for s in page.scripts if "L.map(" in s)))
-    assert urls == {url for _, url, _ in render.ONLINE_TILES}
+    assert any("geomap.mount = function" in script for script in page.scripts)
+    # the only URLs are the optional tile templates, in the data blob
+    assert {url for _, url, _ in blob(seed_page)["tiles"]} == {url for _, url, _ in render.ONLINE_TILES}
+    code = "".join(script for script in page.scripts if "geomap.mount" in script)
+    assert not re.findall(r"https?://(?!www\.w3\.org/2000/svg)", code)
 
 
 def test_offline_only_has_no_url_at_all():
     page = render_map(seed_layers(), online_tiles=False)
-    map_script = "".join(s for s in Page(page).scripts if "L.map(" in s)
-    assert "http" not in map_script
-    assert "OpenStreetMap" not in layer_control(page)["base_layers"]
+    assert blob(page)["tiles"] == []
+    assert "tile.openstreetmap" not in page and "arcgisonline" not in page
+
+
+# --------------------------------------------------------------------------- stable bytes
 
 
 def test_same_bytes_twice(seed_page):
-    assert render_map(seed_layers(), title="Ben Gardane attack, 7 March 2016", basemap=basemap()) == seed_page
+    assert render_map(full_layers(), title="Ben Gardane attack, 7 March 2016", basemap=basemap()) == seed_page
 
 
 def test_same_bytes_across_processes():
@@ -225,39 +343,106 @@ def test_same_bytes_across_processes():
 
 
 def test_input_order_does_not_matter(seed_page):
-    layers = {name: gdf.iloc[::-1] for name, gdf in reversed(seed_layers().items())}
+    layers = {name: gdf.iloc[::-1] for name, gdf in reversed(full_layers().items())}
     assert render_map(layers, title="Ben Gardane attack, 7 March 2016", basemap=basemap()) == seed_page
 
 
-def test_every_layer_listed_in_layer_control(seed_page):
-    control = layer_control(seed_page)
-    assert control["base_layers"] == ["Countries (offline)", "OpenStreetMap", "Satellite (Esri)"]
-    assert control["overlays"] == ["Places", "Areas (uncertainty)", "Border TN–LY", "Barrier (approximate)",
-                                   "Distances"]
+def test_floats_are_rounded_and_ids_stable(seed_page):
+    assert not re.search(r"\d\.\d{7,}", blob(seed_page)["layers"].__repr__())
+    assert re.findall(r"var (map_\w+) = L\.map", seed_page) == ["map_0009"]  # a counter, not random
+    assert "geomap.mount(map_0009," in seed_page
 
 
-def test_only_offline_base_layer_is_shown(seed_page):
-    script = next(s for s in Page(seed_page).scripts if "L.control.layers" in s)
-    added = set(re.findall(r"(\w+)\.addTo\(map_\d+\)", script))
-    tiles = set(re.findall(r"var (\w+) = L\.tileLayer\(", script))
-    assert len(tiles) == 2 and not tiles & added
+# --------------------------------------------------------------------------- the data blob
 
 
-def test_popups_carry_the_facts(seed_page):
-    texts = ["".join(Page(popup).text) for popup in popups(seed_page)]
-    headings = [Page(popup).text[0] for popup in popups(seed_page)]
-    # places (markers) first, then the uncertainty area, then the lines
-    assert headings == ["Ben Gardane", "El Amria", "Sabratha", "El Amria", "Tunisia–Libya border",
-                        "Tunisian border barrier", f"Ben Gardane → Sabratha: {km(BEN_GARDANE, SABRATHA):.1f} km"]
-    shown = dict(zip(headings[::-1], texts[::-1]))  # the first popup of each heading
-    ben = shown["Ben Gardane"]
-    for fact in ("Ben Guerdan", "TN", "1 (point)", "30.9 km, TN side", "geonames:2472706",
-                 "55 people died during an attack on Monday", "004_8030042ffd2176c5"):
-        assert fact in ben
-    assert "2 (area)" in shown["El Amria"] and "±15.0 km" in shown["El Amria"] and "El-Amria" in shown["El Amria"]
-    assert "2 (area)" in texts[3] and "15.0 km" in texts[3]
-    assert "212.4 km" in shown["Tunisian border barrier"] and "200 km = 200.0 km" in shown["Tunisian border barrier"]
-    assert "459.0 km" in shown["Tunisia–Libya border"] and "TN–LY" in shown["Tunisia–Libya border"]
+def test_blob_holds_every_layer_and_attribute(seed_page):
+    data = blob(seed_page)
+    assert [(item["name"], item["role"], item["title"]) for item in data["layers"]] == [
+        ("bands", "bands", "Proximity to the border (10 / 25 / 50 km)"),
+        ("border", "border", "Border TN–LY"),
+        ("barrier", "barrier", "Barrier (approximate)"),
+        ("distances", "distances", "Distances"),
+        ("claims", "claims", "Claims (stated vs computed)"),
+        ("places", "places", "Places"),
+        ("events", "events", "Events"),
+    ]
+    places = layer(data, "places")
+    assert places["columns"] == [c for c in seed_layers()["places"].columns if c != "geometry"]
+    assert column(places, "canonical_name") == ["Ben Gardane", "El Amria", "Sabratha"]
+    assert places["xy"][:2] == [BEN_GARDANE[1], BEN_GARDANE[0]]  # lon, lat
+    ben = column(places, "mentions")[0]
+    assert isinstance(ben, list) and ben[0]["text"] == "Ben Guerdan"  # JSON text decoded back to a list
+    events = layer(data, "events")
+    assert events["time"] == "event_date"
+    assert column(events, "event_id") == ["LBY1", "TUN1", "TUN2", "TUN3"]
+    assert column(events, "event_date") == ["2016-02-19", "2016-03-07", "2016-03-02", None]
+    figures = column(events, "figures")[1]
+    assert [(f["group"], f["value"], f["article_id"]) for f in figures][:3] == [
+        ("militants", 10, A000), ("civilians", 5, A000), ("security_forces", 1, A000)]
+    assert all(f["quote"] in (SEEDS / f"{f['article_id']}.txt").read_text(encoding="utf-8") for f in figures)
+    bands = layer(data, "bands")
+    assert column(bands, "outer_km") == [10.0, 25.0, 50.0] and len(bands["geoms"]) == 3
+
+
+def test_claims_carry_stated_and_computed_km(seed_page):
+    claims = layer(blob(seed_page), "claims")
+    by_id = dict(zip(column(claims, "claim_id"), zip(column(claims, "stated_km"), column(claims, "computed_km"),
+                                                     column(claims, "verdict"))))
+    stated, computed, verdict = by_id["C1"]
+    assert stated == 100.0 and 80 < computed < 100 and verdict == "consistent"
+    assert by_id["C2"][2] == "inconsistent" and by_id["C2"][1] == pytest.approx(km(EL_AMRIA, BEN_GARDANE), abs=0.001)
+    assert by_id["C3"][0] == pytest.approx(458.663, abs=0.001)
+
+
+def test_dictionary_coding_and_nulls():
+    gdf = geopandas.GeoDataFrame(
+        {"kind": ["a", "b", "a", None, "a", "b"], "n": [1, 2, None, 4, 5, 6], "flag": [True, False] * 3,
+         "date": ["2016-03-07", None, "2016-03-01", "2016-03-07", None, "2016-02-19"],
+         "mixed": [1, "two", [3], {"four": 4}, None, 6.5]},
+        geometry=[Point(i, i) for i in range(6)], crs="EPSG:4326")
+    encoded = encode_layer("things", gdf)
+    assert encoded["role"] == "generic" and encoded["time"] == "date"
+    assert encoded["data"]["kind"]["d"] == ["a", "b"]  # distinct values, sorted, referred to by code
+    rows = list(zip(*(column(encoded, name) for name in encoded["columns"])))
+    assert rows == [  # sorted by the columns in turn, nulls (code -1) first among text, NaN last among numbers
+        (None, 4.0, False, "2016-03-07", {"four": 4}), ("a", 1.0, True, "2016-03-07", 1),
+        ("a", 5.0, True, None, None), ("a", None, True, "2016-03-01", [3]),
+        ("b", 2.0, False, None, "two"), ("b", 6.0, False, "2016-02-19", 6.5),
+    ]
+    assert encoded["xy"][:2] == [3.0, 3.0]
+    assert json.loads(dumps_blob(encoded)) == encoded  # strict JSON: no NaN
+
+
+def test_rows_without_geometry_are_counted_not_drawn():
+    gdf = geopandas.GeoDataFrame({"name": ["a", "b", "c"]}, geometry=[Point(1, 1), None, Point()], crs="EPSG:4326")
+    encoded = encode_layer("x", gdf)
+    assert encoded["n"] == 1 and encoded["dropped"] == 2 and encoded["data"]["name"] == ["a"]
+
+
+@pytest.mark.parametrize(("values", "expected"), [
+    (["2016-03-07", None, "2016-02-19T10:00:00"], "event_date"),
+    (["7 March", "2016-03-07", None], None),
+    ([None, None, None], None),
+])
+def test_time_column(values, expected):
+    assert time_column(geopandas.GeoDataFrame({"event_date": values}, geometry=[Point(0, 0)] * 3)) == expected
+
+
+def test_proximity_bands_are_geodesic_rings():
+    border = LineString(BORDER_TN_LY)
+    bands = measure.proximity_bands(border, (50, 10, 25))
+    assert [(inner, outer) for inner, outer, _ in bands] == [(0.0, 10.0), (10.0, 25.0), (25.0, 50.0)]
+    assert not bands[0][2].intersection(bands[1][2]).area > 1e-9
+    for inner, outer, ring in bands:  # every vertex of the outer edge lies `outer` km from the border
+        edge = max(getattr(ring, "geoms", [ring]), key=lambda part: part.area).exterior.coords[::25]
+        distances = [measure.nearest_point(lat, lon, border).distance_m / 1000 for lon, lat in edge]
+        assert max(distances) == pytest.approx(outer, abs=0.05)
+    with pytest.raises(InputError, match="positive"):
+        measure.proximity_bands(border, (-5,))
+
+
+# --------------------------------------------------------------------------- escaping
 
 
 def test_hostile_text_is_escaped():
@@ -266,15 +451,15 @@ def test_hostile_text_is_escaped():
     # nothing closes a script early and no markup from the text becomes a tag
     assert len(re.findall(r"</script", page, re.I)) == sum(tag == "script" for tag, _ in parsed.tags)
     assert not any(tag == "img" for tag, _ in parsed.tags)
-    for raw in ("<img src=x", "<script>alert", "{{7*7}}", "{%", "${alert", "`tick`", "back\\slash"):
+    for raw in ("<img src=x", "<script>alert", "{{7*7}}", "{%", "${alert", "`tick`", "evil</script>"):
         assert raw not in page, raw
-    # and it all still reads as the original text
-    assert parsed.text.count(HOSTILE) == 2  # <title> and the legend heading
-    hostile = [Page(popup) for popup in popups(page) if HOSTILE in "".join(Page(popup).text)]
-    assert len(hostile) == 3  # the place, the border, the generic layer
-    assert not any(tag in ("img", "script") for popup in hostile for tag, _ in popup.tags)
-    assert any(f"Before {HOSTILE} after." in "".join(popup.text) for popup in hostile)
-    assert "notes&lt;/script&gt;" in layer_control(page)["overlays"]
+    assert parsed.text.count(HOSTILE) == 1  # <title>, escaped by the renderer; the rest is data
+    data = blob(page)  # and it all reads back as the original text
+    assert data["title"] == HOSTILE
+    assert HOSTILE in column(layer(data, "places"), "name")
+    assert "notes</script>" in [item["name"] for item in data["layers"]]
+    assert layer(data, "notes</script>")["columns"] == ["name", HOSTILE]
+    assert column(layer(data, "events"), "figures")[1][0]["quote"] == HOSTILE
 
 
 @pytest.mark.parametrize(
@@ -293,25 +478,29 @@ def test_escape_text(text, expected):
     assert escape_text(text) == expected
 
 
+@pytest.mark.parametrize("text", ["</script><script>alert(1)</script>", "{{7*7}}{%x%}{#c#}", "`${a}`", "\u2028&<>"])
+def test_blob_is_inert_in_html(text):
+    dumped = dumps_blob({"t": text, "k": [text]})
+    assert not re.search(r"[<>&`$\u2028\u2029]|\{\{|\{%|\{#", dumped)
+    assert json.loads(dumped) == {"t": text, "k": [text]}
+
+
+# --------------------------------------------------------------------------- input
+
+
 def test_missing_columns_and_unknown_layers_render():
     points = geopandas.GeoDataFrame(geometry=[Point(11.22, 33.138)], crs="EPSG:4326")
     shapes = geopandas.GeoDataFrame({"label": ["zone"], "tags": [["a", "b"]]},
                                     geometry=[Point(11.2, 33.1).buffer(0.1)], crs="EPSG:4326")
-    page = render_map({"places": points, "zones": shapes})
-    assert layer_control(page) == {"base_layers": ["Blank (offline)", "OpenStreetMap", "Satellite (Esri)"],
-                                   "overlays": ["Places", "zones"]}
-    assert any("<td>[&quot;a&quot;, &quot;b&quot;]</td>" in popup for popup in popups(page))
-
-
-def test_mentions_must_be_objects():
-    places = seed_layers()["places"].assign(mentions=['["just a string"]'] * 3)
-    with pytest.raises(InputError, match="list of objects"):
-        render_map({"places": places})
+    data = blob(render_map({"places": points, "zones": shapes}))
+    assert [(item["name"], item["title"]) for item in data["layers"]] == [("zones", "zones"), ("places", "Places")]
+    assert layer(data, "zones")["data"]["tags"] == [["a", "b"]]
+    assert layer(data, "zones")["geoms"][0]["type"] == "Polygon"
 
 
 def test_empty_input_renders_an_empty_map():
-    page = render_map({}, online_tiles=False)
-    assert layer_control(page) == {"base_layers": [], "overlays": []}
+    data = blob(render_map({}, online_tiles=False))
+    assert data["layers"] == [] and data["view"] is None
 
 
 @pytest.mark.parametrize(
@@ -338,6 +527,8 @@ def test_assets_inline_images_and_name_missing_packages(monkeypatch):
     leaflet = inline_tags("leaflet")
     assert "url(data:image/png;base64," in leaflet and "url(images/" not in leaflet
     assert "sourceMappingURL" not in leaflet
+    ours = inline_tags("geomap")
+    assert "geomap.mount = function" in ours and ".geomap-legend" in ours
     from geomap import assets
 
     monkeypatch.setitem(assets.ASSETS, "missing", assets.Asset("xstatic.pkg.nope", "XStatic-Nope", (), ()))
