@@ -3,7 +3,7 @@
 This package never geocodes: it receives the articles and the places the geoparsing
 stage resolved (with their mentions) and reads the text around them.
 
-* :mod:`~geomap.events.numbers` — number words and hedges ("at least 35", "dozens").
+* :mod:`~geomap.events.quantities` — number words and hedges ("at least 35", "dozens").
 * :mod:`~geomap.events.dates` — an article's reference date and relative dates.
 * :mod:`~geomap.events.actors` — actors with aliases merged (IS = ISIS = Daesh).
 * :mod:`~geomap.events.figures` — killed / wounded / captured / arrested by group.

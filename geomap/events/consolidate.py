@@ -170,7 +170,9 @@ def _event(ms: list[EventMention], country_names, admin1) -> Event:
     precision = 3
     if dated:
         precision = min(m.date.precision for m in dated)
-        finest = [m for m in dated if m.date.precision == precision]
+        width = min((m.date.end_date - m.date.start_date).days for m in dated if m.date.precision == precision)
+        finest = [m for m in dated if m.date.precision == precision
+                  and (m.date.end_date - m.date.start_date).days == width]
         votes = Counter(m.date.date.isoformat() for m in finest)
         date_str = min(votes, key=lambda d: (-votes[d], d))
         lo = max(m.date.start_date for m in dated)

@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from geomap.events.numbers import NUMBER, QUANTITY, _quantity
+from geomap.events.quantities import NUMBER, QUANTITY, _quantity
 from geomap.model import Figure
 
 __all__ = ["find_figures", "group_of", "GROUP_NOUNS"]
