@@ -248,6 +248,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
 
     surnames = _surnames(text, toks, lower_words)
     first_words = gazetteer.first_words()
+    common_names = personal_names()
 
     def common(s: int, e: int) -> bool:
         w = fold(text[s:e])
@@ -273,8 +274,9 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 name = text[s:e]
                 key = fold(name)
                 head = fold(text[s:run[i][1]])
-                if key in _ALWAYS_SKIP or not _is_cap(name) or (head in _ALWAYS_SKIP and head not in _NAME_ABBR):
-                    continue
+                if key in _ALWAYS_SKIP or not _is_cap(name) or (
+                        head in _ALWAYS_SKIP and head not in _NAME_ABBR and not (j > i and head in _DIRECTIONS)):
+                    continue  # "West" alone is no place; "West Virginia", "South Charleston" are
                 single = i == j
                 if single and (key in lower_words or (name.isupper() and name.isalpha() and len(name) > 3)):
                     continue
@@ -309,7 +311,10 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 is_country = any(c.feature == "country" and c.score >= 1 for c in cands)
                 if not is_country and _looks_like_person(text, s, e, prev_unmatched, unknown_cap(j + 1, run), run, i, j):
                     continue
-                mention = Mention(article.id, s, e, name, sentence_at(text, sents, s))
+                if single and _common_name_without_cue(text, s, e, name, cands, common_names):
+                    continue  # "Ripley", "Turner": a frequent surname or given name naming only small towns
+                e, j = _extend(text, s, e, j, run, cands)
+                mention = Mention(article.id, s, e, text[s:e], sentence_at(text, sents, s))
                 out.append(Detection(mention, cands))
                 matched = True
                 i = j + 1
@@ -320,6 +325,61 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
             else:
                 prev_unmatched = False
     return out
+
+
+_DIRECTIONS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central"}
+#: capitalised words that make a place name the name of a feature near it ("Neches River", "Salinas Valley")
+_FEATURE_WORDS = {"river", "county", "township", "valley", "lake", "bay", "province", "prefecture", "parish",
+                  "creek", "island", "islands", "mountains", "delta", "peninsula", "district", "region", "borough"}
+#: a frequent personal name counts as a place without a cue only when some place of that name is this large
+NAME_TOWN_POPULATION = 20_000
+_REGIONAL = ("country", "continent", "region", "sea", "lake", "river")
+
+
+def _extend(text: str, s: int, e: int, j: int, run: list[tuple[int, int]], cands: list[Candidate]) -> tuple[int, int]:
+    """Widen a matched span to what the text names: "Ky" -> "Ky." (an abbreviation's period) and
+    "Neches" -> "Neches River" (a capitalised feature word after the name). Returns (end, last run token)."""
+    if j + 1 < len(run) and text[e:run[j + 1][0]] == " " and text[run[j + 1][0]:run[j + 1][1]].lower() in _FEATURE_WORDS:
+        return run[j + 1][1], j + 1
+    if (text[e:e + 1] == "." and e - s <= 5 and any(c.feature.startswith("admin") for c in cands)
+            and all(fold(c.name) != fold(text[s:e]) for c in cands if c.score >= 1.0)):
+        return e + 1, j  # "Ky.", "Calif.", "Ont.": the abbreviation's period belongs to it
+    return e, j
+
+
+def _common_name_without_cue(text: str, s: int, e: int, name: str, cands: list[Candidate],
+                             names: frozenset[str]) -> bool:
+    """A frequent personal name ("Turner", "Ripley") naming only small towns, with nothing saying it is a place.
+
+    Cues that it is a place: a locative preposition before it ("in Ripley"), a state or
+    country after a comma ("Ripley, Miss."), a feature word after it ("Ripley County").
+    """
+    if fold(name) not in names or any(c.feature in _REGIONAL or c.feature.startswith("admin1") for c in cands):
+        return False
+    if max((c.population for c in cands if c.score >= 1.0), default=0) >= NAME_TOWN_POPULATION:
+        return False
+    before = text[max(0, s - 25):s].split()
+    if before and before[-1].lower() in _LOCATIVE:
+        return False
+    after = text[e:e + 20]
+    if re.match(r",\s+[A-Z]", after) or re.match(r"\s+(?:[A-Z][a-z]+\s+)?(?:County|Township|Parish)\b", after):
+        return False
+    return True
+
+
+def personal_names() -> frozenset[str]:
+    """Frequent US surnames and given names (folded), from ``geomap/data/personal_names.txt.gz``."""
+    global _PERSONAL_NAMES
+    if _PERSONAL_NAMES is None:
+        import gzip
+        from importlib.resources import files
+
+        with gzip.open(files("geomap") / "data" / "personal_names.txt.gz", "rt", encoding="utf-8") as fh:
+            _PERSONAL_NAMES = frozenset(line.strip() for line in fh if line.strip() and not line.startswith("#"))
+    return _PERSONAL_NAMES
+
+
+_PERSONAL_NAMES: frozenset[str] | None = None
 
 
 def is_country_name(cands: list[Candidate]) -> bool:
