@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,9 +40,11 @@ EPILOG_BUILD = """examples:
   geomap build                              # the seed articles in seeds/
   geomap build articles/ more.jsonl --maps out/maps --layers out/layers
   geomap build --gazetteer my_places.csv    # your places take precedence
+  geomap build --date 2016-03-08            # the date of articles that give none
 
-Writes layers/<name>.geojson (RFC 7946, EPSG:4326), layers/geomap.gpkg and
-maps/index.html (self-contained: opens offline).
+Writes layers/<name>.geojson (RFC 7946, EPSG:4326; events and claims included),
+layers/geomap.gpkg, layers/events.csv (ACLED columns) and maps/index.html
+(self-contained: opens offline).
 """
 
 EPILOG_RENDER = """examples:
@@ -116,6 +119,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--online", action="store_true",
                    help="ask OpenStreetMap Nominatim (via geopy, 1 request/s, cached) for names the offline "
                         "gazetteer cannot place; off by default: geomap never needs the network")
+    b.add_argument("--date", metavar="YYYY-MM-DD",
+                   help="the date of articles whose text and metadata give none; their 'Monday', 'last month' "
+                        "are read against it (e.g. --date 2016-03-08)")
     b.add_argument("--json", action="store_true", help="print a JSON summary instead of a table")
 
     r = sub.add_parser("render", help="draw GeoJSON / GeoPackage layers (any schema) as an offline HTML map",
@@ -249,6 +255,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     from geomap.pipeline import build
 
+    default_date = None
+    if args.date:
+        from geomap.events.dates import parse_iso_date
+
+        default_date = parse_iso_date(args.date)
+        if default_date is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.date.strip()):
+            raise InputError(f"--date {args.date!r}: give a calendar date as YYYY-MM-DD, e.g. --date 2016-03-08.")
     inputs = args.articles or ["seeds"]
     if not args.articles and not Path("seeds").exists():
         raise InputError("no articles given and no seeds/ folder here: run `geomap build` from the geomap checkout, "
@@ -269,7 +282,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         result = build(inputs, layers_dir=args.layers, maps_dir=args.maps, gazetteer_files=args.gazetteer,
                        boundaries_file=args.boundaries, theatre_file=args.theatre, progress=progress,
                        notify=lambda msg: console.print(f"[dim]{msg}[/dim]"), index_progress=index_progress,
-                       online=_online() if args.online else None)
+                       online=_online() if args.online else None, default_date=default_date)
     for prob in result.problems:
         console.print(f"[yellow]warning[/yellow]: {prob.path}: {prob.message}")
     summary = {
@@ -289,6 +302,10 @@ def cmd_build(args: argparse.Namespace) -> int:
               f"barrier (approximate): {result.figures.get('barrier_km')} km")
     for label, km in result.figures.get("distances", {}).items():
         out.print(f"  {label}: {km} km")
+    if "events" in result.figures:
+        verdicts = result.figures.get("claims", {})
+        out.print(f"Events: {result.figures['events']} (merged across articles); claims checked: "
+                  + ", ".join(f"{n} {v}" for v, n in verdicts.items()))
     out.print(f"Layers: {', '.join(summary['layers'])}")
     out.print(f"Map:    {summary['map']}  (open it in a browser; it works offline)")
     return 0

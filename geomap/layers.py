@@ -240,3 +240,100 @@ def bands_frame(lines: gpd.GeoDataFrame, distances_km: Sequence[float] = (10, 25
         rows.append({"name": f"{span} from the {of}", "inner_km": inner, "outer_km": outer, "of": of,
                      "geometry": ring})
     return line_frame(rows, columns)
+
+
+def events_frame(events: Sequence[Any]) -> gpd.GeoDataFrame:
+    """One point per consolidated event, with the properties of the events/claims layer contract.
+
+    Parameters
+    ----------
+    events : sequence of geomap.model.Event
+        Consolidated events (:func:`geomap.events.extract_events`).
+
+    Returns
+    -------
+    GeoDataFrame
+        ``event_id, event_date, year, time_precision, date_start, date_end, event_type,
+        sub_event_type, actor1, actor2, actors, location, country, admin1, geo_precision,
+        uncertainty_m, fatalities, fatalities_min, fatalities_max, fatalities_by_source,
+        figures, sources, n_sources, notes, quotes``; a Point at the event's place (none
+        when the text ties it to no place). Sorted by event id order as given.
+    """
+    from geomap.events.consolidate import headline, source_totals
+
+    rows = []
+    for e in events:
+        fatal, lo, hi = headline(e.figures)
+        rows.append({
+            "event_id": e.id,
+            "event_date": e.date,
+            "year": int(e.date[:4]) if e.date else None,
+            "time_precision": int(e.time_precision),
+            "date_start": e.date_start,
+            "date_end": e.date_end,
+            "event_type": e.event_type,
+            "sub_event_type": e.sub_event_type,
+            "actor1": e.actor1,
+            "actor2": e.actor2,
+            "actors": list(e.actors),
+            "location": e.location,
+            "country": e.country,
+            "admin1": e.admin1,
+            "geo_precision": int(e.geo_precision),
+            "uncertainty_m": float(e.uncertainty_m),
+            "fatalities": fatal,
+            "fatalities_min": lo,
+            "fatalities_max": hi,
+            "fatalities_by_source": source_totals(e.figures),
+            "figures": [{"group": f.group, "kind": f.kind, "value": f.value, "qualifier": f.qualifier,
+                         "high": f.high, "partial": f.partial, "article_id": f.article_id, "start": f.start,
+                         "end": f.end, "quote": f.quote, "sentence": f.sentence} for f in e.figures],
+            "sources": list(e.sources),
+            "n_sources": len(e.sources),
+            "notes": event_notes(e),
+            "quotes": [{"article_id": q.article_id, "start": q.start, "end": q.end, "quote": q.quote, "role": q.role}
+                       for q in e.evidence],
+            "geometry": Point(e.lon, e.lat) if e.lat is not None and e.lon is not None else None,
+        })
+    columns = ["event_id", "event_date", "year", "time_precision", "date_start", "date_end", "event_type",
+               "sub_event_type", "actor1", "actor2", "actors", "location", "country", "admin1", "geo_precision",
+               "uncertainty_m", "fatalities", "fatalities_min", "fatalities_max", "fatalities_by_source", "figures",
+               "sources", "n_sources", "notes", "quotes"]
+    frame = pd.DataFrame(rows, columns=[*columns, "geometry"])
+    for col in ("year", "fatalities", "fatalities_min", "fatalities_max"):  # int or None, never a float
+        frame[col] = pd.Series([r[col] for r in rows], index=frame.index, dtype=object)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS)
+
+
+def event_notes(event: Any) -> str:
+    """ACLED-style notes: what, where, when, the toll each source gives, and the caveats."""
+    from geomap.events.consolidate import source_totals
+
+    when = event.date or "date unknown"
+    head = f"{event.sub_event_type} ({event.event_type}) at {event.location or 'an unknown place'}, {when}"
+    if event.actor1:
+        head += f": {event.actor1}" + (f" vs {event.actor2}" if event.actor2 else "")
+    totals = source_totals(event.figures)
+    parts = [head + "."]
+    if totals:
+        parts.append("Killed per source: " + "; ".join(f"{a} {v}" for a, v in totals.items()) + ".")
+    parts.append(f"Sources: {', '.join(event.sources)}.")
+    parts.extend(f"{n}." if not n.endswith(".") else n for n in event.notes)
+    return " ".join(parts)
+
+
+def claims_frame(claims: Sequence[Any]) -> gpd.GeoDataFrame:
+    """One line per claim: from the subject to the object (or the measured line itself for a length).
+
+    Returns
+    -------
+    GeoDataFrame
+        ``claim_id, article_id, start, end, quote, kind, subject, object, stated_value,
+        stated_unit, stated_km, qualifier, computed_km, difference_km, tolerance_km, verdict,
+        method, sentence``.
+    """
+    columns = ["claim_id", "article_id", "start", "end", "quote", "kind", "subject", "object", "stated_value",
+               "stated_unit", "stated_km", "qualifier", "computed_km", "difference_km", "tolerance_km", "verdict",
+               "method", "sentence"]
+    rows = [{**{c: getattr(c_, c) for c in columns}, "geometry": c_.geometry} for c_ in claims]
+    return line_frame(rows, columns)

@@ -147,6 +147,8 @@ class Event:
     lat: float | None = None
     lon: float | None = None
     country_code: str = ""
+    country: str = ""
+    admin1: str = ""
 
 
 @dataclass(frozen=True)

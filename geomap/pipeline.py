@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from geomap.geocoding import Resolution, Weights, resolve_detections
 from geomap.model import Article, Place
 from geomap.toponyms import find_mentions
 
-__all__ = ["geoparse_article", "collect_places", "BuildResult", "build"]
+__all__ = ["geoparse_article", "collect_places", "events_stage", "BuildResult", "build"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -103,6 +104,70 @@ def _ask_online(resolutions: list[Resolution], online: Any) -> list[Resolution]:
     return out
 
 
+def _admin1_lookup(gazetteer: Gazetteer) -> Callable[[float, float, str], str]:
+    """``admin1(lat, lon, cc)``: the first-level region of the country whose centre is nearest, within its radius."""
+    import numpy as np
+
+    from geomap import measure
+    from geomap.gazetteer.admin import load_admin_entries
+
+    by_cc: dict[str, list] = {}
+    for e in load_admin_entries():
+        if e.feature == "admin1":
+            by_cc.setdefault(e.country_code, []).append(e)
+
+    def admin1(lat: float, lon: float, cc: str) -> str:
+        regions = by_cc.get(cc, [])
+        if not regions:
+            return ""
+        d = np.asarray(measure.distance_m(lat, lon, [r.lat for r in regions], [r.lon for r in regions]))
+        i = int(np.argmin(d))
+        return regions[i].name if d[i] <= 1.5 * max(regions[i].uncertainty_m, 20_000.0) else ""
+
+    return admin1
+
+
+def events_stage(articles: Sequence[Article], resolutions: Sequence[Resolution], layers: dict[str, Any],
+                 countries: Any, gazetteer: Gazetteer, *, default_date: date | None = None,
+                 progress: Callable[[int, int], None] | None = None):
+    """Events and claims from the articles and their resolved places (the events stage of :func:`build`).
+
+    The borders and the barrier claims are checked against are the theatre's (``layers["border"]``,
+    ``layers["barrier"]``); any other land border a claim names comes from ``countries``.
+
+    Returns
+    -------
+    (geomap.events.EventsResult, list of geomap.model.Claim)
+    """
+    from geomap import boundaries as bd
+    from geomap.events import extract_events
+    from geomap.events.claims import Line, find_claims
+
+    places = collect_places(resolutions, include_demonym_only=True)  # demonyms name actors' countries
+    names = {c.iso_a2: (c.name, c.iso_a3) for c in gazetteer.countries.values()}
+    result = extract_events(articles, places, default_date=default_date, country_names=names,
+                            admin1=_admin1_lookup(gazetteer), progress=progress)
+    lines = []
+    for row in layers["border"].itertuples() if "border" in layers else ():
+        lines.append(Line(str(row.name), row.geometry, "border", tuple(str(row.countries).split("-"))))
+    for row in layers["barrier"].itertuples() if "barrier" in layers else ():
+        lines.append(Line(str(row.name), row.geometry, "barrier", (), bool(row.approximate)))
+
+    def border_between(cc1: str, cc2: str):
+        try:
+            return bd.border_line(countries, cc1, cc2)
+        except Exception:  # no shared land border, or a country missing from the boundaries
+            return None
+
+    claims = []
+    for art in articles:
+        try:
+            claims.extend(find_claims([art], places, lines, border_between=border_between))
+        except Exception as exc:  # one article's claims must not cost the others, nor the events
+            result.problems.append((art.id, f"claim check failed ({type(exc).__name__}: {exc}); its claims skipped"))
+    return result, claims
+
+
 @dataclass
 class BuildResult:
     """What :func:`build` did: inputs read, problems met, places found, files written."""
@@ -128,6 +193,7 @@ def build(
     notify: Callable[[str], None] | None = None,
     index_progress: Callable[[int, int], None] | None = None,
     online: Any = None,
+    default_date: date | None = None,
 ) -> BuildResult:
     """Run the whole job: read articles, geoparse, measure, write layers and the map.
 
@@ -152,6 +218,9 @@ def build(
         leaves unresolved; ``None`` (the default) never touches the network.
     notify : callable, optional
         One-line messages (e.g. the one-time index build).
+    default_date : datetime.date, optional
+        The date of articles whose metadata and text give none (``--date``); relative
+        dates in them ("Monday", "last month") are read against it.
 
     Returns
     -------
@@ -190,7 +259,20 @@ def build(
     layers, figures = theatre_layers(places, countries, theatre, articles, gazetteer=gazetteer)
     if progress:
         progress("measure", 1, 1)
+    events_result, claims = events_stage(articles, resolutions, layers, countries, gazetteer,
+                                         default_date=default_date,
+                                         progress=(lambda d, t: progress("events", d, t)) if progress else None)
+    problems.extend(Problem(next((a.path for a in articles if a.id == aid), aid), msg)
+                    for aid, msg in events_result.problems)
+    layers["events"] = ly.events_frame(events_result.events)
+    layers["claims"] = ly.claims_frame(claims)
+    figures["events"] = len(events_result.events)
+    figures["claims"] = {v: sum(1 for c in claims if c.verdict == v) for v in ("consistent", "inconsistent",
+                                                                               "unverifiable")}
     written = ly.write_layers(layers, layers_dir)
+    from geomap.export import write_acled_csv
+
+    written.append(write_acled_csv(events_result.events, Path(layers_dir) / "events.csv"))
     if progress:
         progress("layers", 1, 1)
     shown = {k: layers[k] for k in ("places", "events", "claims", "border", "barrier", "distances") if k in layers}

@@ -150,7 +150,7 @@ def test_geopackage_holds_every_layer(result):
 
     gpkg = next(p for p in result.written if p.suffix == ".gpkg")
     names = {name for name, _ in pyogrio.list_layers(gpkg)}
-    assert names == {"places", "areas", "border", "barrier", "distances"}
+    assert names == {"places", "areas", "border", "barrier", "distances", "events", "claims"}
 
 
 def test_rebuild_is_byte_identical(result, tmp_path):

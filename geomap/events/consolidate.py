@@ -218,7 +218,8 @@ def _event(ms: list[EventMention], country_names, admin1) -> Event:
         time_precision=precision, place=best.place if best else None, location=location,
         geo_precision=best.geo_precision if best else 3, uncertainty_m=best.uncertainty_m if best else 0.0,
         actors=actors, actor1=actor1, actor2=actor2, figures=figures, evidence=evidence, sources=sources,
-        notes=notes, lat=lat, lon=lon, country_code=cc,
+        notes=notes, lat=lat, lon=lon, country_code=cc, country=cname,
+        admin1=admin1(lat, lon, cc) if admin1 is not None and lat is not None and best.geo_precision < 3 else "",
     )
 
 
