@@ -628,7 +628,8 @@
         if (src.role === 'distances') label = km(src.get('km', i));
         else if (src.role === 'claims') label = claimLabel(src, i);
         if (label) {
-          layer.bindTooltip(esc(label), { permanent: true, direction: 'center', className: 'geomap-km-label' });
+          // interactive: a click on the label opens the line's popup
+          layer.bindTooltip(esc(label), { permanent: true, direction: 'center', className: 'geomap-km-label', interactive: true });
         } else if (src.role !== 'bands') {
           layer.bindTooltip(esc(tooltipText(src, i)), { sticky: true });
         }
@@ -989,15 +990,21 @@
   function matchAt(key, q) {
     var at = key.indexOf(q);
     if (at < 0) return 0;
-    return at === 0 || key.charAt(at - 1) === ' ' ? 2 : 1;  // 2: a word starts with the query
+    if (at === 0) return 3;  // the name starts with the query
+    return key.charAt(at - 1) === ' ' ? 2 : 1;  // 2: a word starts with it, 1: inside a word
   }
+
+  var SEARCH_ORDER = { places: 0, events: 1, generic: 2, claims: 3, areas: 4, distances: 5, border: 6, barrier: 7, bands: 8 };
 
   App.prototype.search = function (query, limit) {
     var q = fold(query);
     if (!q) return [];
-    var hits = [[], [], []];  // by rank: [unused, inside a word, word start]
-    var full = function () { return hits[2].length >= limit; };
-    this.sources.forEach(function (src) {
+    var hits = [[], [], [], []];  // by rank: [unused, inside a word, word start, name start]
+    var full = function () { return hits[3].length >= limit; };
+    var sources = this.sources.slice().sort(function (a, b) {
+      return SEARCH_ORDER[a.role] - SEARCH_ORDER[b.role] || a.index - b.index;
+    });
+    sources.forEach(function (src) {
       if (full()) return;
       var best = {};
       src.searchable().forEach(function (col) {
@@ -1020,7 +1027,7 @@
         if (hits[best[i]].length < limit) hits[best[i]].push({ src: src, i: i });
       });
     });
-    return hits[2].concat(hits[1]).slice(0, limit);
+    return hits[3].concat(hits[2], hits[1]).slice(0, limit);
   };
 
   App.prototype.searchBox = function () {
