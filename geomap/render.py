@@ -273,7 +273,9 @@ def layer_title(name: str, gdf: geopandas.GeoDataFrame) -> str:
 def _column_values(gdf: geopandas.GeoDataFrame, column: str) -> list[Any]:
     if column not in gdf.columns:
         return []
-    return [value for value in gdf[column].tolist() if value is not None and value == value and value != ""]
+    values = [value.tolist() if hasattr(value, "tolist") else value for value in gdf[column].tolist()]
+    return [value for value in values
+            if value is not None and value != "" and not (isinstance(value, float) and value != value)]
 
 
 def _countries(value: Any) -> str:
