@@ -37,6 +37,12 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "al-Qaeda": (r"(?i:\bal[-\s]?Qa[e']?[i]?da\b)", r"\bAQIM\b"),
     "Ansar al-Sharia": (r"(?i:\bAnsar\s+al[-\s]?Shari'?a\b)",),
     "Okba Ibn Nafaa Brigade": (r"(?i:\bOkba\s+Ibn\s+Nafaa\b)",),
+    "Al Shabaab": (r"(?i:\bal[-\s]?Shabaa?b\b)",),
+    "Boko Haram": (r"(?i:\bBoko\s+Haram\b)", r"\bISWAP\b"),
+    "Taliban": (r"\bTaliban\b",),
+    "Hamas": (r"\bHamas\b",),
+    "Hezbollah": (r"(?i:\bHezbollah\b|\bHizbullah\b)",),
+    "Houthis (Ansar Allah)": (r"\bHouthis?\b", r"\bAnsar\s+Allah\b"),
 }
 _GROUP_RES = [(name, re.compile("|".join(pats))) for name, pats in GROUPS.items()]
 
@@ -162,7 +168,7 @@ def find_actors(text: str, *, offset: int = 0,
         for m in rx.finditer(text):
             if kind == "armed" and any(te <= m.start() and _BETWEEN.match(text[te:m.start()]) for ts, te in taken):
                 continue  # "ISIS militants", "Daesh fighters": the named group already
-            cc, cname, start = _country_before(text, m.start(), local)
+            cc, cname, start = _country_before(text, m.start(), local, words=0)
             out.append(ActorMention(name_state_actor(kind, cname) if cc else name_state_actor(kind, None),
                                     kind, m.start() + offset, m.end() + offset, m.group(0), cc))
     return sorted(out, key=lambda a: (a.start, a.end, a.name))
@@ -171,11 +177,12 @@ def find_actors(text: str, *, offset: int = 0,
 _BETWEEN = re.compile(r"^[\s’'s]*(?:[A-Za-z-]+\s+){0,2}$")
 
 
-def _country_before(text: str, pos: int, local: Sequence[tuple[int, int, str, str]]):
-    """A country/demonym ending at most two words before ``pos`` ("Tunisian security forces")."""
+def _country_before(text: str, pos: int, local: Sequence[tuple[int, int, str, str]], words: int = 2):
+    """A country/demonym ending at most ``words`` words before ``pos`` ("Tunisian security forces")."""
     best = None
+    between = _BETWEEN if words == 2 else re.compile(r"^[\s’'s]*$")
     for s, e, cc, name in local:
-        if e <= pos and _BETWEEN.match(text[e:pos]) and not re.search(r"\b(?:and|or|of|in|from|with)\b", text[e:pos]):
+        if e <= pos and between.match(text[e:pos]) and not re.search(r"\b(?:and|or|of|in|from|with)\b", text[e:pos]):
             best = (cc, name, s)
     return best if best else (None, None, None)
 

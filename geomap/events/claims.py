@@ -17,8 +17,8 @@ verdict compares ``|stated - computed|`` with a tolerance, in km, that adds up:
 
 * the **rounding** the number implies: half its last significant unit for round
   numbers (100 → ±10 %, capped at half the unit: 250 → ±5, 285 → ±0.5), at least half a unit;
-* the **hedge**: "about", "some", "around", "nearly" → ±10 %; "more than" / "up to"
-  make the check one-sided;
+* the **hedge**: "about", "some", "around", "nearly" → ±10 % (instead of the rounding
+  when larger: both say the same thing); "more than" / "up to" make the check one-sided;
 * the **places' precision**: each place's uncertainty radius, plus
   :data:`TOWN_EXTENT_KM` for a town given as a point (a town is not a point);
 * the **geometry's precision**: :data:`BOUNDARY_LENGTH_REL` of a border's length
@@ -130,9 +130,8 @@ def tolerance_km(stated_km: float, stated_value: float, unit_km: float, qualifie
     >>> round(tolerance_km(5, 5, 1.0, "exact"), 1)
     0.5
     """
-    tol = _rounding(stated_value, unit_km) + place_km + geometry_km
-    tol += _HEDGE_REL.get(qualifier, 0.0) * stated_km
-    return tol
+    rounding = max(_rounding(stated_value, unit_km), _HEDGE_REL.get(qualifier, 0.0) * stated_km)
+    return rounding + place_km + geometry_km
 
 
 def _verdict(stated: float, computed: float | None, tol: float, qualifier: str) -> tuple[str, float | None]:

@@ -247,6 +247,8 @@ def _actors(mentions: Sequence[ActorMention], etype: str, sub: str, cname: str,
     ranked = sorted(names, key=lambda n: (-names[n], n))
     nonstate = [n for n in ranked if kinds[n] in ("group", "armed", "militia")]
     state = [n for n in ranked if kinds[n] in ("military", "police")]
+    if sub == "Arrests":  # arrests are police work unless the text says otherwise
+        state.sort(key=lambda n: kinds[n] != "police")
     civilians = [n for n in ranked if kinds[n] == "civilians"]
     if etype == "Violence against civilians":
         first, second = nonstate[:1], civilians[:1] or state[:1]
