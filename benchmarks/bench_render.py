@@ -95,7 +95,7 @@ def time_to_usable(page_path: Path, query: str) -> dict[str, float]:
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         start = time.perf_counter()
         page.goto(page_path.as_uri(), wait_until="commit")
-        page.wait_for_selector(".geomap-cluster", timeout=60_000)
+        page.wait_for_selector(".leaflet-marker-icon.geomap-cluster", timeout=60_000)
         drawn = time.perf_counter() - start
         page.fill(".geomap-search-input", query)
         page.press(".geomap-search-input", "Enter")
