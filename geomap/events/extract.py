@@ -350,7 +350,9 @@ def _place(m: EventMention, article: Article, sentence: str, s0: int, trig, town
             relation = " ".join((ana.group("rel") or "").lower().split())
             if relation in ("in", "at"):
                 relation = ""
-            m.evidence.append(Evidence(article.id, s0 + ana.start(), s0 + ana.end(), ana.group(0).strip(), "location"))
+            lead = len(ana.group(0)) - len(ana.group(0).lstrip())
+            m.evidence.append(Evidence(article.id, s0 + ana.start() + lead, s0 + ana.end(), ana.group(0).strip(),
+                                       "location"))
             m.notes.append(f"'{ana.group(0).strip()}' read as {last_town.text}")
         else:
             names = [r for r in refs if r.kind == "name" and _is_country(r.place)]
