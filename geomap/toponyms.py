@@ -249,6 +249,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
     surnames = _surnames(text, toks, lower_words)
     first_words = gazetteer.first_words()
     common_names = personal_names()
+    vocabulary = common_words()
 
     def common(s: int, e: int) -> bool:
         w = fold(text[s:e])
@@ -278,8 +279,11 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                         head in _ALWAYS_SKIP and head not in _NAME_ABBR and not (j > i and head in _DIRECTIONS)):
                     continue  # "West" alone is no place; "West Virginia", "South Charleston" are
                 single = i == j
-                if single and (key in lower_words or (name.isupper() and name.isalpha() and len(name) > 3)):
-                    continue
+                acronym = name.isupper()
+                if single and acronym and name.isalpha() and len(name) > 3 and not _dateline(text, s, e):
+                    continue  # "POLICE": shouting, not a place; "CHARLESTON, W.Va. --" is a dateline
+                if single and key in lower_words and not (acronym and lookup_country(name)):
+                    continue  # "Bay" when "bay" is a word of this text; but "US" beside "us"
                 if not single and all(common(*run[k]) for k in range(i, j + 1)):
                     continue  # "Death Toll": a headline of common words
                 demonym = demonyms.get(key) or (demonyms.get(key[:-1]) if key.endswith("s") else None)
@@ -291,9 +295,15 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                     matched = True
                     i = j + 1
                     break
-                if single and name.isupper() and not lookup_country(name):
+                if single and acronym and len(name) <= 3 and not lookup_country(name):
                     continue  # "ID", "SUV": acronyms are places only when they name a country (US, UK)
                 cands = lookup(name)
+                if single and acronym and len(name) > 3 and not _DOTTED.fullmatch(name):
+                    cands = cands or lookup(name.title())
+                if single and acronym and _DOTTED.fullmatch(name) and not any(
+                        c.score >= 1 and (c.feature in ("country", "populated place") or c.feature.startswith("admin"))
+                        for c in cands):
+                    continue  # dotted abbreviations are places when they abbreviate one ("D.C.", "S.C.", "U.K.")
                 if single and not any(c.score >= 1 for c in cands) and name.endswith("s") and len(name) > 4:
                     # "Libyas": an apostrophe lost in transmission
                     bare = lookup(name[:-1])
@@ -308,10 +318,14 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 nxt = text[run[j + 1][0]:run[j + 1][1]].lower() if j + 1 < len(run) else ""
                 if nxt in _PERSON_BEFORE:
                     continue  # "Prime Minister", "Attorney General": part of a title
-                is_country = any(c.feature == "country" and c.score >= 1 for c in cands)
-                if not is_country and _looks_like_person(text, s, e, prev_unmatched, unknown_cap(j + 1, run), run, i, j):
+                if _strong_place(cands) and fold(name) not in common_names:
+                    # "the Texas Fire Service", "Ohio Supreme Court": a state or a city modifying a name
+                    before = text[max(0, s - 25):s].split()
+                    if before and before[-1].rstrip(".").lower() in _PERSON_BEFORE:
+                        continue
+                elif _looks_like_person(text, s, e, prev_unmatched, unknown_cap(j + 1, run), run, i, j):
                     continue
-                if single and _common_name_without_cue(text, s, e, name, cands, common_names):
+                if single and _common_name_without_cue(text, s, e, name, cands, common_names | vocabulary):
                     continue  # "Ripley", "Turner": a frequent surname or given name naming only small towns
                 e, j = _extend(text, s, e, j, run, cands)
                 mention = Mention(article.id, s, e, text[s:e], sentence_at(text, sents, s))
@@ -334,6 +348,22 @@ _FEATURE_WORDS = {"river", "county", "township", "valley", "lake", "bay", "provi
 #: a frequent personal name counts as a place without a cue only when some place of that name is this large
 NAME_TOWN_POPULATION = 20_000
 _REGIONAL = ("country", "continent", "region", "sea", "lake", "river")
+
+
+#: a city this large is a place even when a capitalised word follows it ("Dublin City Council")
+STRONG_PLACE_POPULATION = 100_000
+
+
+def _strong_place(cands: list[Candidate]) -> bool:
+    """A country, a first-level region or a large city exactly bears the name."""
+    return any(c.score >= 1 and (c.feature == "country" or c.feature.startswith("admin1")
+                                 or c.population >= STRONG_PLACE_POPULATION) for c in cands)
+
+
+def _dateline(text: str, s: int, e: int) -> bool:
+    """An upper-case word opening a line and followed by a comma or a dash: "CHARLESTON, W.Va. --"."""
+    line_start = s == 0 or text[s - 1] == "\n" or text[max(0, s - 2):s] in (". ", "\n ")
+    return line_start and bool(re.match(r"(?:,\s|\s+(?:--|—|–|-)\s)", text[e:e + 5]))
 
 
 def _extend(text: str, s: int, e: int, j: int, run: list[tuple[int, int]], cands: list[Candidate]) -> tuple[int, int]:
@@ -380,6 +410,21 @@ def personal_names() -> frozenset[str]:
 
 
 _PERSONAL_NAMES: frozenset[str] | None = None
+
+
+def common_words() -> frozenset[str]:
+    """Frequent English words (folded), from ``geomap/data/common_words.txt.gz``."""
+    global _COMMON_WORDS
+    if _COMMON_WORDS is None:
+        import gzip
+        from importlib.resources import files
+
+        with gzip.open(files("geomap") / "data" / "common_words.txt.gz", "rt", encoding="utf-8") as fh:
+            _COMMON_WORDS = frozenset(line.strip() for line in fh if line.strip() and not line.startswith("#"))
+    return _COMMON_WORDS
+
+
+_COMMON_WORDS: frozenset[str] | None = None
 
 
 def is_country_name(cands: list[Candidate]) -> bool:
