@@ -55,7 +55,9 @@ def safe_cell(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     text = str(value)
-    return "'" + text if text.startswith(_UNSAFE_START) else text
+    if text.startswith(_UNSAFE_START):
+        text = "'" + text
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # one kind of line break, always quoted by csv
 
 
 def _range(e: Event, kind: str, group: str | None = None) -> tuple[int | None, int | None]:
