@@ -249,7 +249,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
     surnames = _surnames(text, toks, lower_words)
     first_words = gazetteer.first_words()
     common_names = personal_names()
-    vocabulary = common_words()
+    needs_cue = _needs_cue()
 
     def common(s: int, e: int) -> bool:
         w = fold(text[s:e])
@@ -325,7 +325,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                         continue
                 elif _looks_like_person(text, s, e, prev_unmatched, unknown_cap(j + 1, run), run, i, j):
                     continue
-                if single and _common_name_without_cue(text, s, e, name, cands, common_names | vocabulary):
+                if single and _common_name_without_cue(text, s, e, name, cands, needs_cue):
                     continue  # "Ripley", "Turner": a frequent surname or given name naming only small towns
                 e, j = _extend(text, s, e, j, run, cands)
                 mention = Mention(article.id, s, e, text[s:e], sentence_at(text, sents, s))
@@ -425,6 +425,15 @@ def common_words() -> frozenset[str]:
 
 
 _COMMON_WORDS: frozenset[str] | None = None
+_NEEDS_CUE: frozenset[str] | None = None
+
+
+def _needs_cue() -> frozenset[str]:
+    """Personal names and common words: names that need a cue to count as small towns."""
+    global _NEEDS_CUE
+    if _NEEDS_CUE is None:
+        _NEEDS_CUE = personal_names() | common_words()
+    return _NEEDS_CUE
 
 
 def is_country_name(cands: list[Candidate]) -> bool:

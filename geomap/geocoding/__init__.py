@@ -95,26 +95,46 @@ def resolve_detections(
     kinds = [d.mention.kind for d in detections]
     votes = mention_votes([d.candidates for d in detections], kinds=kinds)
     ctx = context_from_votes(votes, given=countries)
-    own = [context_from_votes(votes, given=countries, leave_out=i) if v and v[1] < 1.0 else ctx
-           for i, v in enumerate(votes)]
+    # mentions of one name share everything below: rank each name once
     groups = _name_groups(detections)
-    base = [base_scores(d.candidates, own[i], weights) for i, d in enumerate(detections)]
-    coh = coherence([d.candidates for d in detections], base, groups, weights)
-    first = [rank(d.candidates, own[i], weights, top=1, extra=coh[i]) for i, d in enumerate(detections)]
-    anchors = sorted({(r[0].lat, r[0].lon) for r in first
-                      if r and r[0].feature not in ("country", "continent", "admin1")
-                      and r[0].score >= weights.threshold + 0.2})
-    regions = sorted({(r[0].lat, r[0].lon, max(r[0].uncertainty_m, REGION_MIN_RADIUS_M), r[0].matched) for r in first
-                      if r and r[0].feature.startswith("admin") and r[0].score >= weights.threshold})
-    out = []
-    for i, d in enumerate(detections):
-        ctx2 = DocumentContext(own[i].countries, anchors, regions)
-        ranked = _prefer_city_over_its_region(rank(d.candidates, ctx2, weights, top=4, extra=coh[i]))
+    reps: dict[int, int] = {}
+    for i, g in enumerate(groups):
+        reps.setdefault(g, i)
+    order = list(reps.values())
+    own = {g: (context_from_votes(votes, given=countries, leave_out=i) if votes[i] and votes[i][1] < 1.0 else ctx)
+           for g, i in reps.items()}
+    cands = {g: detections[i].candidates for g, i in reps.items()}
+    base = [base_scores(cands[groups[i]], own[groups[i]], weights) for i in order]
+    coh = dict(zip((groups[i] for i in order),
+                   coherence([cands[groups[i]] for i in order], base, [groups[i] for i in order], weights)))
+    # regions the document names (states, counties) vouch for the places inside them
+    regions = []
+    anchors = []
+    for g, c in cands.items():
+        if not c or not (weights.proximity > 0 or any(x.feature.startswith("admin") for x in c)):
+            continue
+        top = rank(c, own[g], weights, top=1, extra=coh[g])
+        if not top:
+            continue
+        r = top[0]
+        if r.feature.startswith("admin") and r.score >= weights.threshold:
+            regions.append((r.lat, r.lon, max(r.uncertainty_m, REGION_MIN_RADIUS_M), r.matched))
+        if (weights.proximity > 0 and r.feature not in ("country", "continent", "admin1")
+                and r.score >= weights.threshold + 0.2):
+            anchors.append((r.lat, r.lon))
+    regions = sorted(set(regions))
+    anchors = sorted(set(anchors))
+    resolved: dict[int, Resolution] = {}
+    for g, i in reps.items():
+        d = detections[i]
+        ctx2 = DocumentContext(own[g].countries, anchors, regions)
+        ranked = _prefer_city_over_its_region(rank(d.candidates, ctx2, weights, top=4, extra=coh[g]))
         # with no (other) country context, nothing can vouch for a name but the name itself
-        threshold = weights.threshold if own[i].countries else weights.threshold - weights.no_context_relief
+        threshold = weights.threshold if own[g].countries else weights.threshold - weights.no_context_relief
         best = ranked[0] if ranked and ranked[0].score >= threshold else None
-        out.append(Resolution(d, best, tuple(ranked[1:4])))
-    return out
+        resolved[g] = Resolution(d, best, tuple(ranked[1:4]))
+    return [resolved[g] if i == reps[g] else replace(resolved[g], detection=d)
+            for i, (g, d) in enumerate(zip(groups, detections))]
 
 
 def _name_groups(detections: Sequence[Detection]) -> list[int]:

@@ -35,7 +35,8 @@ class Weights:
     population: float = 0.22
     country_feature: float = 0.45
     context: float = 0.30
-    proximity: float = 0.12
+    #: closeness to confidently placed anchors; 0 by default since spatial coherence (below) subsumes it
+    proximity: float = 0.0
     #: a place inside a region (state, county) the document names
     region: float = 0.25
     #: below this final score a mention is left unresolved
@@ -198,7 +199,7 @@ def base_scores(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weight
 
 def _proximity(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weights) -> list[float]:
     """The proximity term of each candidate: up to ``w.proximity`` within 200 km of an anchor."""
-    if not ctx.points:
+    if not ctx.points or w.proximity <= 0:
         return [0.0] * len(candidates)
     import numpy as np
 
