@@ -40,7 +40,8 @@ import shapely
 
 from geomap.errors import InputError
 
-__all__ = ["KNOWN_ROLES", "encode_layer", "dumps_blob", "data_bounds", "time_column", "role_of"]
+__all__ = ["KNOWN_ROLES", "encode_layer", "dumps_blob", "data_bounds", "time_column", "role_of", "draw_order",
+           "check_layers"]
 
 #: layer names with their own style, popups and legend entries; any other name is "generic"
 KNOWN_ROLES = ("places", "areas", "bands", "border", "barrier", "distances", "claims", "events")
