@@ -18,9 +18,8 @@ def seeds():
     from geomap.articles import read_articles
     from geomap.boundaries import load_countries
     from geomap.gazetteer import default_gazetteer
-    from geomap.pipeline import events_stage, geoparse_article
+    from geomap.pipeline import collect_places, events_stage, geoparse_article
     from geomap.theatre import load_theatre, theatre_layers
-    from geomap.pipeline import collect_places
 
     articles, _ = read_articles([SEEDS])
     gaz = default_gazetteer()

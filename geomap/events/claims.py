@@ -34,7 +34,6 @@ large as the stated value itself (the places are too vague to test the claim).
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -410,7 +409,3 @@ def _length_claim(art, sentence, s0, m, refs, lines, border_between) -> Claim | 
         difference_km=None if diff is None else round(diff, 3), tolerance_km=round(tol, 3), verdict=verdict,
         method=method + _alt_note(m, stated_km), geometry=geometry, sentence=sentence.strip(),
     )
-
-
-def _finite(x: float | None) -> bool:
-    return x is not None and math.isfinite(x)

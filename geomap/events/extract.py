@@ -263,7 +263,9 @@ def _mentions_of_sentence(article: Article, sentence: str, s0: int, hits, dates:
         groups += [[h] for h in seg_hits if h[5] is None]
         if not groups:
             continue
-        in_seg = lambda start: a <= start - s0 < b  # noqa: E731
+        def in_seg(start: int, a: int = a, b: int = b) -> bool:
+            return a <= start - s0 < b
+
         g_dates: dict[int, list[DateSpan]] = {}
         for d in dates:  # a date of the sentence belongs to every place a plural trigger names
                 g_dates.setdefault(_nearest(d.start - s0, d.end - s0, groups[:n_dates], sentence), []).append(d)
