@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from geomap.gazetteer import Gazetteer
-from geomap.gazetteer.normalize import fold, normalize
+from geomap.gazetteer.normalize import alternate_only, fold, normalize
 from geomap.model import Article, Candidate, Mention
 
 __all__ = ["Detection", "find_mentions", "sentence_at", "sentence_spans"]
@@ -318,7 +318,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 nxt = text[run[j + 1][0]:run[j + 1][1]].lower() if j + 1 < len(run) else ""
                 if nxt in _PERSON_BEFORE:
                     continue  # "Prime Minister", "Attorney General": part of a title
-                if _strong_place(cands) and fold(name) not in common_names:
+                if _strong_place(cands, name) and fold(name) not in common_names:
                     # "the Texas Fire Service", "Ohio Supreme Court": a state or a city modifying a name
                     before = text[max(0, s - 25):s].split()
                     if before and before[-1].rstrip(".").lower() in _PERSON_BEFORE:
@@ -354,9 +354,12 @@ _REGIONAL = ("country", "continent", "region", "sea", "lake", "river")
 STRONG_PLACE_POPULATION = 100_000
 
 
-def _strong_place(cands: list[Candidate]) -> bool:
-    """A country, a first-level region or a large city exactly bears the name."""
-    return any(c.score >= 1 and (c.feature == "country" or c.feature.startswith("admin1")
+def _strong_place(cands: list[Candidate], name: str = "") -> bool:
+    """A country, a first-level region, a named region or a large city exactly bears the name, or the
+    name ends with a feature word ("Henderson County" before "Jail")."""
+    if " " in name and name.rsplit(" ", 1)[1].lower() in _FEATURE_WORDS and any(c.score >= 1 for c in cands):
+        return True
+    return any(c.score >= 1 and (c.feature in _REGIONAL or c.feature.startswith("admin1")
                                  or c.population >= STRONG_PLACE_POPULATION) for c in cands)
 
 
@@ -386,8 +389,8 @@ def _common_name_without_cue(text: str, s: int, e: int, name: str, cands: list[C
     """
     if fold(name) not in names or any(c.feature in _REGIONAL or c.feature.startswith("admin1") for c in cands):
         return False
-    if max((c.population for c in cands if c.score >= 1.0), default=0) >= NAME_TOWN_POPULATION:
-        return False
+    if max((c.population for c in cands if c.score >= 1.0 and not alternate_only(c)), default=0) >= NAME_TOWN_POPULATION:
+        return False  # a large place by its own name ("Aid" is only another name of Anderson, Indiana)
     before = text[max(0, s - 25):s].split()
     if before and before[-1].lower() in _LOCATIVE:
         return False

@@ -170,3 +170,57 @@ def test_washington_and_paris_texas_by_context():
     assert found["Paris"].place.country_code == "US" and km(found["Paris"], 33.66, -95.56) < 30
     found = by_text(geomap.geoparse("Tourists in France visit Paris and Lyon."))
     assert found["Paris"].place.country_code == "FR"
+
+
+# -- spatial coherence, regions, detection cues -------------------------------------------------
+
+
+def test_two_ambiguous_names_pick_the_pair_that_lies_together():
+    """Athens (GA, OH, AL, TN, TX...) and Henderson County (NC, KY, TX, TN, IL): only Texas has both."""
+    found = by_text(geomap.geoparse("The Athens Police Department arrested a man who was booked into the "
+                                    "Henderson County Jail on Tuesday."))
+    assert km(found["Athens"], 32.20, -95.86) < 20
+    assert km(found["Henderson County"], 32.20, -95.84) < 40
+
+
+def test_a_big_city_by_its_own_name_beats_a_village_that_has_it_as_an_alias():
+    text = ("Russia warned Georgia again. The interview, recorded in Paris, was aired in Tbilisi. "
+            "Russia and Georgia fought in August; Russia keeps troops there.")
+    start = text.index("Paris")
+    (t,) = geomap.resolve_spans(text, [(start, start + 5)])
+    assert t.place.country_code == "FR"  # not Parizh (RU), which GeoNames also calls "Paris"
+
+
+@pytest.mark.parametrize("name, lat, lon", [("Darfur", 13.0, 25.0), ("Black Sea", 43.5, 34.5),
+                                            ("Middle East", 29.0, 41.0)])
+def test_regions_and_seas_that_are_no_administrative_unit(name, lat, lon):
+    t = by_text(geomap.geoparse(f"Aid agencies working in the {name} warned of shortages."))[name]
+    assert t.precision == 3 and km(t, lat, lon) < 50
+
+
+def test_a_state_modifying_an_organisation_is_a_place():
+    found = by_text(geomap.geoparse("Crews from the Texas Forest Service and the Ohio Supreme Court clerk said so."))
+    assert found["Texas"].place.feature.startswith("admin1") and found["Ohio"].place.country_code == "US"
+
+
+def test_spans_widen_to_what_the_text_names():
+    text = "He moved from Lexington, Ky. to South Charleston and fished the Neches River in West Virginia."
+    spans = {t.text for t in geomap.geoparse(text)}
+    assert {"Ky.", "South Charleston", "Neches River", "West Virginia"} <= spans
+    assert not {"Ky", "Charleston", "Neches", "Virginia"} & spans
+
+
+def test_dotted_state_abbreviations_and_datelines():
+    spans = {t.text for t in geomap.geoparse("CHARLESTON, W.Va. -- Officials in Washington, D.C., and the "
+                                             "S.C. Highway Patrol agreed.")}
+    assert {"CHARLESTON", "W.Va.", "D.C.", "S.C."} <= spans
+
+
+@pytest.mark.parametrize("text, name, is_place", [
+    ("Commissioner Bob Turner and Ann Ripley voted against the Commerce plan.", "Ripley", False),
+    ("The Commerce plan passed the Senate.", "Commerce", False),
+    ("The fair was held in Ripley on Saturday.", "Ripley", True),
+    ("Ripley, Miss., held a fair.", "Ripley", True),
+])
+def test_frequent_words_and_surnames_need_a_cue_to_be_small_towns(text, name, is_place):
+    assert (name in by_text(geomap.geoparse(text))) is is_place

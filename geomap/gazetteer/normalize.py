@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 from functools import lru_cache
 
-__all__ = ["normalize", "skeleton", "name_keys", "fold"]
+__all__ = ["normalize", "skeleton", "name_keys", "fold", "alternate_only"]
 
 # Characters NFKD does not decompose into ASCII + combining marks.
 _SPECIAL = str.maketrans(
@@ -162,3 +163,15 @@ def name_keys(name: str) -> tuple[str, str]:
     if len(skel) < 3:
         skel = ""
     return norm, skel
+
+
+def alternate_only(c: Any) -> bool:
+    """Whether candidate ``c`` (a :class:`~geomap.model.Candidate`) was found by one of its alternate
+    names (``c.matched``, a normal key) rather than by its own name."""
+    own = _OWN_KEYS.get(c.name)
+    if own is None:
+        own = _OWN_KEYS[c.name] = normalize(c.name)
+    return own != c.matched
+
+
+_OWN_KEYS: dict[str, str] = {}

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from geomap.gazetteer.normalize import alternate_only
 from geomap.model import Candidate
 
 __all__ = ["Weights", "DocumentContext", "score_candidate", "rank", "build_context", "mention_votes",
@@ -54,7 +55,7 @@ class Weights:
     #: priors are divided by (sum of relative priors) ** this: 1 = a probability, 0 = the best counts fully
     coherence_normalise: float = 0.0
     #: a name that matches only an alternate name of a place (not its own name) loses this much
-    alternate_name: float = 0.08
+    alternate_name: float = 0.3
 
 
 @dataclass
@@ -79,30 +80,26 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def _base_score(c: Candidate, ctx: DocumentContext, w: Weights, country_bonus: bool = True) -> float:
+def _base_score(c: Candidate, ctx: DocumentContext, w: Weights, country_bonus: bool = True,
+                rival_own_name: bool = False) -> float:
     """Every term but proximity."""
-    pop = min(1.0, math.log10(c.population + 1) / 7.0) if c.population > 0 else 0.0
+    if c.feature in _NAMED_AREAS:
+        pop = 1.0  # the curated regions, seas, lakes and rivers are the well-known ones ("Darfur", "Black Sea")
+    else:
+        pop = min(1.0, math.log10(c.population + 1) / 7.0) if c.population > 0 else 0.0
     in_context = ctx.countries.get(c.country_code, 0.0)
     match = c.score if (c.score >= 1.0 or in_context or not ctx.countries) else c.score * w.off_context_inexact
     score = w.match * match + w.population * pop + w.context * in_context
-    if c.matched and c.score >= 1.0 and c.feature == "populated place" and _alternate_only(c):
+    if rival_own_name and c.feature == "populated place" and alternate_only(c):
         score -= w.alternate_name  # "Paris" is another name of Parizh (RU); the French capital is called Paris
     if country_bonus and c.feature == "country" and c.score >= 1.0:
         score += w.country_feature
     return score
 
 
-def _alternate_only(c: Candidate) -> bool:
-    """Whether ``c`` was found by one of its alternate names rather than its own name."""
-    from geomap.gazetteer.normalize import normalize
-
-    own = _OWN_KEYS.get(c.name)
-    if own is None:
-        own = _OWN_KEYS[c.name] = normalize(c.name)
-    return own != c.matched
+_NAMED_AREAS = frozenset({"region", "sea", "lake", "river"})
 
 
-_OWN_KEYS: dict[str, str] = {}
 
 
 def coherence(candidate_lists: Sequence[Sequence[Candidate]], base: Sequence[Sequence[float]],
@@ -194,7 +191,13 @@ def coherence(candidate_lists: Sequence[Sequence[Candidate]], base: Sequence[Seq
 
 def base_scores(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weights = Weights()) -> list[float]:
     """The context score of each candidate (every term but proximity, region and coherence)."""
-    return [_base_score(c, ctx, w) for c in candidates]
+    rival = _own_name_match(candidates)
+    return [_base_score(c, ctx, w, rival_own_name=rival) for c in candidates]
+
+
+def _own_name_match(candidates: Sequence[Candidate]) -> bool:
+    """Some candidate bears the name as its own name (not as an alternate one)."""
+    return any(c.score >= 1.0 and c.matched and not alternate_only(c) for c in candidates)
 
 
 def _proximity(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weights) -> list[float]:
@@ -257,8 +260,9 @@ def rank(
     # "Georgia" in a story about the United States: the state, unless Georgia the country is itself in the context
     state_in_context = any(c.score >= 1.0 and c.feature.startswith("admin1")
                            and ctx.countries.get(c.country_code, 0.0) >= 0.5 for c in candidates)
+    rival = _own_name_match(candidates)
     scored = [(round(_base_score(c, ctx, w, country_bonus=not state_in_context
-                                 or ctx.countries.get(c.country_code, 0.0) >= 0.5) + p, 4), c)
+                                 or ctx.countries.get(c.country_code, 0.0) >= 0.5, rival_own_name=rival) + p, 4), c)
               for c, p in zip(candidates, prox)]
     scored.sort(key=lambda sc: (-sc[0], -sc[1].population, sc[1].source_id))
     return [replace(c, score=s) for s, c in scored[:top]]
