@@ -400,34 +400,30 @@ def _common_name_without_cue(text: str, s: int, e: int, name: str, cands: list[C
     return True
 
 
-def personal_names() -> frozenset[str]:
-    """Frequent US surnames and given names (folded), from ``geomap/data/personal_names.txt.gz``."""
-    global _PERSONAL_NAMES
-    if _PERSONAL_NAMES is None:
+def _word_list(filename: str) -> frozenset[str]:
+    """The words of a shipped ``geomap/data/*.txt.gz`` list, one per line (``#`` lines are comments)."""
+    if filename not in _WORD_LISTS:
         import gzip
         from importlib.resources import files
 
-        with gzip.open(files("geomap") / "data" / "personal_names.txt.gz", "rt", encoding="utf-8") as fh:
-            _PERSONAL_NAMES = frozenset(line.strip() for line in fh if line.strip() and not line.startswith("#"))
-    return _PERSONAL_NAMES
+        with gzip.open(files("geomap") / "data" / filename, "rt", encoding="utf-8") as fh:
+            _WORD_LISTS[filename] = frozenset(line.strip() for line in fh if line.strip() and not line.startswith("#"))
+    return _WORD_LISTS[filename]
 
 
-_PERSONAL_NAMES: frozenset[str] | None = None
+_WORD_LISTS: dict[str, frozenset[str]] = {}
+
+
+def personal_names() -> frozenset[str]:
+    """Frequent US surnames and given names (folded), from ``geomap/data/personal_names.txt.gz``."""
+    return _word_list("personal_names.txt.gz")
 
 
 def common_words() -> frozenset[str]:
     """Frequent English words (folded), from ``geomap/data/common_words.txt.gz``."""
-    global _COMMON_WORDS
-    if _COMMON_WORDS is None:
-        import gzip
-        from importlib.resources import files
-
-        with gzip.open(files("geomap") / "data" / "common_words.txt.gz", "rt", encoding="utf-8") as fh:
-            _COMMON_WORDS = frozenset(line.strip() for line in fh if line.strip() and not line.startswith("#"))
-    return _COMMON_WORDS
+    return _word_list("common_words.txt.gz")
 
 
-_COMMON_WORDS: frozenset[str] | None = None
 _NEEDS_CUE: frozenset[str] | None = None
 
 

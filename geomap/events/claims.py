@@ -41,6 +41,7 @@ from dataclasses import dataclass
 import shapely
 
 from geomap import measure
+from geomap.events.extract import PlaceRef, place_refs
 from geomap.events.quantities import HEDGES, NUMBER, parse_number
 from geomap.model import Article, Claim, Place
 from geomap.toponyms import sentence_spans
@@ -94,18 +95,6 @@ class Line:
     approximate: bool = False
 
 
-@dataclass(frozen=True)
-class _Ref:
-    start: int
-    end: int
-    text: str
-    place: Place
-    kind: str
-
-
-def _refs(article: Article, places: Sequence[Place]) -> list[_Ref]:
-    return sorted((_Ref(m.start, m.end, m.text, p, m.kind) for p in places for m in p.mentions
-                   if m.article_id == article.id), key=lambda r: (r.start, r.end))
 
 
 def _is_country(place: Place) -> bool:
@@ -183,8 +172,8 @@ def find_claims(articles: Sequence[Article], places: Sequence[Place], lines: Seq
     """
     out: list[Claim] = []
     for art in articles:
-        refs = _refs(art, places)
-        last_town: _Ref | None = None
+        refs = place_refs(art, places)
+        last_town: PlaceRef | None = None
         towns_all = _towns(refs)
         for s0, e0 in sentence_spans(art.text):
             sentence = art.text[s0:e0]
@@ -210,7 +199,7 @@ def find_claims(articles: Sequence[Article], places: Sequence[Place], lines: Seq
 check_claims = find_claims
 
 
-def _towns(refs: Sequence[_Ref]) -> list[Place]:
+def _towns(refs: Sequence[PlaceRef]) -> list[Place]:
     return list({r.place.source_id: r.place for r in refs if r.kind == "name" and not _is_country(r.place)}.values())
 
 
@@ -249,7 +238,7 @@ def _alt_note(m: re.Match[str], stated_km: float) -> str:
     return f"; the text also gives {alt.strip()} = {v * u:.1f} km ({v * u - stated_km:+.1f} km from the first figure)"
 
 
-def _border_for(text_start: int, text_end: int, refs: Sequence[_Ref], subject: Place | None,
+def _border_for(text_start: int, text_end: int, refs: Sequence[PlaceRef], subject: Place | None,
                 lines: Sequence[Line], border_between, noun_at: int | None = None):
     """The border a phrase means, from the countries it names (and the subject's country).
 

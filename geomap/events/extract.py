@@ -118,7 +118,9 @@ class EventMention:
 
 
 @dataclass(frozen=True)
-class _Ref:
+class PlaceRef:
+    """One mention of a resolved place in an article (offsets, text, the place, the mention kind)."""
+
     start: int
     end: int
     text: str
@@ -126,8 +128,9 @@ class _Ref:
     kind: str
 
 
-def _refs(article: Article, places: Sequence[Place]) -> list[_Ref]:
-    refs = [_Ref(m.start, m.end, m.text, p, m.kind) for p in places for m in p.mentions if m.article_id == article.id]
+def place_refs(article: Article, places: Sequence[Place]) -> list[PlaceRef]:
+    """The article's mentions of ``places``, in text order."""
+    refs = [PlaceRef(m.start, m.end, m.text, p, m.kind) for p in places for m in p.mentions if m.article_id == article.id]
     return sorted(refs, key=lambda r: (r.start, r.end))
 
 
@@ -195,12 +198,12 @@ def article_mentions(article: Article, places: Sequence[Place], anchor: Anchor |
         Not yet linked (see :func:`link_mentions`).
     """
     text = article.text
-    refs = _refs(article, places)
+    refs = place_refs(article, places)
     countries = [(r.start, r.end, r.place.country_code, r.place.canonical_name) for r in refs
                  if r.place.feature == "country"]
     out: list[EventMention] = []
     previous_day: date | None = None
-    last_town: _Ref | None = None
+    last_town: PlaceRef | None = None
     for s0, e0 in sentence_spans(text):
         sentence = text[s0:e0]
         dates = find_dates(sentence, anchor, offset=s0, previous=previous_day)
@@ -235,7 +238,7 @@ def _nearest(pos_start: int, pos_end: int, groups: list[list[tuple]], sentence: 
 
 
 def _mentions_of_sentence(article: Article, sentence: str, s0: int, hits, dates: list[DateSpan],
-                          refs: list[_Ref], countries, last_town: _Ref | None) -> list[EventMention]:
+                          refs: list[PlaceRef], countries, last_town: PlaceRef | None) -> list[EventMention]:
     text = article.text
     towns = [r for r in refs if not _is_country(r.place) and r.kind == "name"
              and not _AFFILIATION.match(text[r.end: r.end + 10])]
@@ -269,7 +272,7 @@ def _mentions_of_sentence(article: Article, sentence: str, s0: int, hits, dates:
         g_dates: dict[int, list[DateSpan]] = {}
         for d in dates:  # a date of the sentence belongs to every place a plural trigger names
                 g_dates.setdefault(_nearest(d.start - s0, d.end - s0, groups[:n_dates], sentence), []).append(d)
-        g_towns: dict[int, list[_Ref]] = {}
+        g_towns: dict[int, list[PlaceRef]] = {}
         for r in towns:
             if in_seg(r.start):
                 g_towns.setdefault(_nearest(r.start - s0, r.end - s0, groups, sentence), []).append(r)
@@ -335,10 +338,10 @@ def _trigger_groups(hits, figures: list[Figure]) -> list[list[tuple]]:
     return groups
 
 
-def _place(m: EventMention, article: Article, sentence: str, s0: int, trig, towns: list[_Ref], refs: list[_Ref],
-           last_town: _Ref | None) -> None:
+def _place(m: EventMention, article: Article, sentence: str, s0: int, trig, towns: list[PlaceRef], refs: list[PlaceRef],
+           last_town: PlaceRef | None) -> None:
     t = s0 + trig[0]
-    chosen: _Ref | None = None
+    chosen: PlaceRef | None = None
     relation = ""
     if towns:
         chosen = min(towns, key=lambda r: (abs(r.start - t), r.start))
