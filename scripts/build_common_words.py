@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from geomap.gazetteer.normalize import fold  # noqa: E402
+from wordlist import write_word_list  # noqa: E402
 
 
 def build(wheel: Path, out: Path) -> int:
@@ -42,12 +43,9 @@ def build(wheel: Path, out: Path) -> int:
     buckets = msgpack.unpackb(data, raw=False)
     if not (isinstance(buckets[0], dict) and buckets[0].get("format") == "cB"):
         raise SystemExit("unexpected wordfreq data format: " + repr(buckets[0]))
-    words = sorted({fold(w) for bucket in buckets[1:] for w in bucket if w.isalpha()})
-    body = ("# frequent English words (wordfreq 3.1.1 small_en, alphabetic, folded); CC BY-SA 4.0, "
-            "wordfreq by Robyn Speer; built by scripts/build_common_words.py\n") + "\n".join(words) + "\n"
-    with open(out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
-        gz.write(body.encode("utf-8"))
-    return len(words)
+    return write_word_list(out, "# frequent English words (wordfreq 3.1.1 small_en, alphabetic, folded); CC BY-SA "
+                                "4.0, wordfreq by Robyn Speer; built by scripts/build_common_words.py",
+                           (fold(w) for bucket in buckets[1:] for w in bucket if w.isalpha()))
 
 
 def main() -> None:

@@ -19,7 +19,6 @@ Without ``--sdist`` the sdist is fetched with ``pip download --no-deps names==0.
 from __future__ import annotations
 
 import argparse
-import gzip
 import io
 import subprocess
 import sys
@@ -31,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from geomap.gazetteer.normalize import fold  # noqa: E402
+from wordlist import write_word_list  # noqa: E402
 
 #: how many of each list to keep (by Census frequency rank)
 SURNAMES, MALE, FEMALE = 10_000, 500, 1_000
@@ -51,12 +51,9 @@ def build(sdist: Path, out: Path) -> int:
                  if Path(m.name).name.startswith("dist.")}
     names = set(_ranked(files["dist.all.last"], SURNAMES))
     names |= set(_ranked(files["dist.male.first"], MALE)) | set(_ranked(files["dist.female.first"], FEMALE))
-    body = ("# frequent US surnames (top %d) and given names (top %d male, %d female), folded;\n"
-            "# US Census Bureau 1990 name files (public domain) via PyPI names 0.3.0; built by "
-            "scripts/build_personal_names.py\n" % (SURNAMES, MALE, FEMALE)) + "\n".join(sorted(names)) + "\n"
-    with open(out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
-        gz.write(body.encode("utf-8"))
-    return len(names)
+    return write_word_list(out, "# frequent US surnames (top %d) and given names (top %d male, %d female), folded;\n"
+                                "# US Census Bureau 1990 name files (public domain) via PyPI names 0.3.0; built by "
+                                "scripts/build_personal_names.py" % (SURNAMES, MALE, FEMALE), names)
 
 
 def main() -> None:
