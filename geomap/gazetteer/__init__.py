@@ -27,7 +27,7 @@ from pathlib import Path
 
 from geomap.errors import DataError, InputError
 from geomap.gazetteer.admin import load_admin_entries
-from geomap.gazetteer.index import TIER_NORMAL, TIER_SKELETON, CityIndex, CityRow, open_index
+from geomap.gazetteer.index import TIER_NORMAL, TIER_SKELETON, CityIndex, CityRow, NameTable, open_index
 from geomap.gazetteer.normalize import fold, name_keys, normalize
 from geomap.model import PRECISION_AREA, PRECISION_POINT, PRECISION_REGION, Candidate
 
@@ -54,6 +54,8 @@ BONUS_USER = 0.5
 BONUS_SUPPLEMENT = 0.2
 #: a transliteration (skeleton) match needs at least this similarity to the alias it meets
 MIN_SKELETON_RATIO = 0.8
+#: most GeoNames places read per key and tier (the most populous)
+_CITY_ROWS = 100
 
 
 @dataclass(frozen=True)
@@ -277,9 +279,13 @@ class _MemoryIndex:
 
 @lru_cache(maxsize=262144)
 def _ratio(a: str, b: str) -> float:
-    from rapidfuzz import fuzz
+    global _fuzz_ratio
+    if _fuzz_ratio is None:  # imported on first use, not on every call (the import statement is not free)
+        from rapidfuzz.fuzz import ratio as _fuzz_ratio
+    return _fuzz_ratio(a, b) / 100.0
 
-    return fuzz.ratio(a, b) / 100.0
+
+_fuzz_ratio: Callable[[str, str], float] | None = None
 
 
 class Gazetteer:
@@ -351,6 +357,15 @@ class Gazetteer:
         )
 
     @staticmethod
+    def _from_place(table: NameTable, k: int, score: float, matched: str) -> Candidate:
+        """The city at position ``k`` of the name table; ``score`` is already rounded."""
+        return Candidate(
+            name=table.name[k], lat=table.lat[k], lon=table.lon[k], country_code=table.cc[k],
+            feature="populated place", population=table.population[k], source_id=f"geonames:{table.geonameid[k]}",
+            score=score, precision=PRECISION_POINT, uncertainty_m=0.0, matched=matched,
+        )
+
+    @staticmethod
     def _from_city(r: CityRow, score: float) -> Candidate:
         return Candidate(
             name=r.name, lat=r.lat, lon=r.lon, country_code=r.country_code, feature="populated place",
@@ -395,40 +410,69 @@ class Gazetteer:
     def _lookup(
         self, name: str, *, country: str | None, fuzzy: bool, skeleton: bool, limit: int
     ) -> tuple[Candidate, ...]:
-        """Uncached :meth:`lookup`."""
+        """Uncached :meth:`lookup`.
+
+        Matches are first gathered as ``(score, population, source_id, make)`` with the
+        score already rounded as the candidate will hold it; only the ``limit`` best are
+        then made into :class:`Candidate` objects.
+        """
         norm = normalize(name)
         if not norm:
             return ()
         cc = country.upper() if country else None
-        found: dict[str, Candidate] = {}
+        found: dict[str, tuple[float, int, str, Callable[[], Candidate]]] = {}
+        memory = self._memory
+        table = self.index.table
+        names, countries, populations, ids = table.name, table.cc, table.population, table.geonameid
 
-        def keep(c: Candidate) -> None:
-            if cc and c.country_code != cc:
+        def keep_entry(e: Entry, match: float, matched: str) -> None:
+            if cc and e.country_code != cc:
                 return
-            old = found.get(c.source_id)
-            if old is None or c.score > old.score:
-                found[c.source_id] = c
+            score = round(match + e.bonus, 4)  # as _from_entry rounds it
+            old = found.get(e.source_id)
+            if old is None or score > old[0]:
+                found[e.source_id] = (score, e.population, e.source_id,
+                                      lambda: self._from_entry(e, match, matched))
 
-        for i, alias in self._memory.by_norm.get(norm, ()):
-            keep(self._from_entry(self._memory.entries[i], MATCH_EXACT, alias))
-        if self.index.has(norm, TIER_NORMAL):
-            for row in self.index.lookup(norm, TIER_NORMAL):
-                keep(self._from_city(row, MATCH_EXACT))
+        def keep_place(k: int, score: float, matched: str) -> None:
+            if cc and countries[k] != cc:
+                return
+            score = round(score, 4)
+            sid = f"geonames:{ids[k]}"
+            old = found.get(sid)
+            if old is None or score > old[0]:
+                found[sid] = (score, populations[k], sid, lambda: self._from_place(table, k, score, matched))
+
+        for i, alias in memory.by_norm.get(norm, ()):
+            keep_entry(memory.entries[i], MATCH_EXACT, alias)
+        span = table.span(norm, TIER_NORMAL)
+        if span is not None:
+            places = table.places[TIER_NORMAL]
+            for r in range(span[0], min(span[1], span[0] + _CITY_ROWS)):
+                keep_place(places[r], MATCH_EXACT, norm)
         skel = name_keys(name)[1] if skeleton and not found else ""
         if skel:  # transliteration variants only when no spelling matches exactly
-            for i, alias in self._memory.by_skel.get(skel, ()):
+            for i, alias in memory.by_skel.get(skel, ()):
                 r = _ratio(norm, alias)
                 if r >= MIN_SKELETON_RATIO:
-                    keep(self._from_entry(self._memory.entries[i], MATCH_SKELETON_BASE + MATCH_SKELETON_SPAN * r * r, alias))
-            for row in self.index.lookup(skel, TIER_SKELETON) if self.index.has(skel, TIER_SKELETON) else ():
-                r = _ratio(norm, row.alias)
-                if r >= MIN_SKELETON_RATIO:
-                    keep(self._from_city(row, MATCH_SKELETON_BASE + MATCH_SKELETON_SPAN * r * r))
+                    keep_entry(memory.entries[i], MATCH_SKELETON_BASE + MATCH_SKELETON_SPAN * r * r, alias)
+            span = table.span(skel, TIER_SKELETON)
+            if span is not None:
+                places = table.places[TIER_SKELETON]
+                for row in range(span[0], min(span[1], span[0] + _CITY_ROWS)):
+                    alias = table.alias(row)
+                    r = _ratio(norm, alias)
+                    if r >= MIN_SKELETON_RATIO:
+                        keep_place(places[row], MATCH_SKELETON_BASE + MATCH_SKELETON_SPAN * r * r, alias)
         if fuzzy and not found:
             for cand in self._fuzzy(norm):
-                keep(cand)
-        ranked = sorted(found.values(), key=lambda c: (-c.score, -c.population, c.source_id))
-        return tuple(ranked[:limit])
+                if cc and cand.country_code != cc:
+                    continue
+                old = found.get(cand.source_id)
+                if old is None or cand.score > old[0]:
+                    found[cand.source_id] = (cand.score, cand.population, cand.source_id, lambda c=cand: c)
+        ranked = sorted(found.values(), key=lambda f: (-f[0], -f[1], f[2]))
+        return tuple(f[3]() for f in ranked[:limit])
 
     def _fuzzy(self, norm: str, limit: int = 10, cutoff: float = 85.0) -> Iterable[Candidate]:
         from rapidfuzz import fuzz, process
@@ -445,8 +489,8 @@ class Gazetteer:
     def first_words(self) -> frozenset[str]:
         """First words of every multi-word normal key (lets detection skip spans no name starts like)."""
         if self._first_words is None:
-            keys = self.index.normal_keys() + list(self._memory.by_norm)
-            self._first_words = frozenset(k.split(" ", 1)[0] for k in keys if " " in k)
+            own = frozenset(k.split(" ", 1)[0] for k in self._memory.by_norm if " " in k)
+            self._first_words = self.index.first_words() | own
         return self._first_words
 
     def entry(self, source_id: str) -> Entry | None:
