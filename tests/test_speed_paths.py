@@ -75,3 +75,96 @@ def test_default_table_answers_as_sql_on_a_sample(gaz):
 def test_first_words_include_the_supplements(gaz):
     keys = gaz.index.normal_keys() + list(gaz._memory.by_norm)
     assert gaz.first_words() == frozenset(k.split(" ", 1)[0] for k in keys if " " in k)
+
+
+def _coherence_per_group(candidate_lists, base, groups, w):
+    """The per-group form of :func:`geomap.geocoding.rank.coherence` it was rewritten from (the oracle)."""
+    import math
+
+    import numpy as np
+
+    out = [[0.0] * len(cands) for cands in candidate_lists]
+    if w.coherence <= 0:
+        return out
+    first_of: dict[int, int] = {}
+    for i, g in enumerate(groups):
+        first_of.setdefault(g, i)
+    if len(first_of) < 2:
+        return out
+    rows = []
+    for g, i in first_of.items():
+        cands, scores = candidate_lists[i], base[i]
+        if not cands:
+            continue
+        order = sorted(range(len(cands)), key=lambda k: -scores[k])[:10]
+        top = max(scores[k] for k in order)
+        weights = [math.exp((scores[k] - top) / w.coherence_temperature) for k in order]
+        total = sum(weights) ** w.coherence_normalise
+        for k, wt in zip(order, weights):
+            c = cands[k]
+            if c.feature in ("country", "continent") or wt / total < 0.02:
+                continue
+            rows.append((g, c.lat, c.lon, c.uncertainty_m / 1000.0, wt / total))
+    if not rows:
+        return out
+    arr = np.asarray([r[1:] for r in rows], dtype=float)
+    row_group = np.asarray([r[0] for r in rows])
+    group_ids = sorted(set(row_group.tolist()))
+    lat2, lon2 = np.radians(arr[:, 0]), np.radians(arr[:, 1])
+    for g, i in first_of.items():
+        cands = candidate_lists[i]
+        if not cands:
+            continue
+        pts = np.radians(np.asarray([(c.lat, c.lon) for c in cands], dtype=float))
+        dp = pts[:, None, 0] - lat2[None, :]
+        dl = pts[:, None, 1] - lon2[None, :]
+        a = np.sin(dp / 2) ** 2 + np.cos(pts[:, None, 0]) * np.cos(lat2[None, :]) * np.sin(dl / 2) ** 2
+        km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+        own_r = np.asarray([c.uncertainty_m / 1000.0 for c in cands])
+        eff = np.maximum(km - arr[None, :, 2] - own_r[:, None], 0.0)
+        close = np.clip(1.0 - eff / w.coherence_km, 0.0, 1.0) * arr[None, :, 3]
+        support = np.zeros(len(cands))
+        for h in group_ids:
+            if h == g:
+                continue
+            support += close[:, row_group == h].max(axis=1)
+        term = w.coherence * (1.0 - np.exp(-support))
+        values = [0.0 if c.feature in ("country", "continent") else float(t) for c, t in zip(cands, term)]
+        for j, gj in enumerate(groups):
+            if gj == g:
+                out[j] = values
+    return out
+
+
+def test_document_wide_coherence_is_bit_identical_to_the_per_group_form():
+    import random
+
+    from geomap.geocoding.rank import Weights, coherence
+    from geomap.model import Candidate
+
+    rng = random.Random(7)
+    features = ["populated place"] * 6 + ["admin1", "admin2", "country", "continent", "region"]
+    for trial in range(300):
+        n_groups = rng.randint(1, 9)
+        centre = (rng.uniform(-60, 60), rng.uniform(-170, 170))
+        per_group = []
+        for g in range(n_groups):
+            cands = []
+            for k in range(rng.choice([0, 1, 1, 2, 3, 5, 8, 12, 25])):
+                near = rng.random() < 0.6
+                lat = centre[0] + rng.gauss(0, 2.5) if near else rng.uniform(-89, 89)
+                lon = centre[1] + rng.gauss(0, 2.5) if near else rng.uniform(-180, 180)
+                cands.append(Candidate(f"p{g}.{k}", max(-90.0, min(90.0, lat)), lon, "US", rng.choice(features),
+                                       rng.randint(0, 10**6), f"id:{g}:{k}",
+                                       uncertainty_m=rng.choice([0.0, 0.0, 15_000.0, rng.uniform(0, 400_000)])))
+            per_group.append(cands)
+        # group ids need not be in first-appearance order, and a name may come more than once
+        ids = rng.sample(range(50), n_groups)
+        mentions = [rng.randrange(n_groups) for _ in range(rng.randint(n_groups, n_groups + 4))]
+        lists = [per_group[m] for m in mentions]
+        base_by_group = [[rng.choice([rng.uniform(0, 1.5), 1.0, 0.75]) for _ in c] for c in per_group]
+        base = [base_by_group[m] for m in mentions]
+        groups = [ids[m] for m in mentions]
+        w = Weights() if trial % 3 else Weights(coherence_normalise=rng.choice([0.5, 1.0]),
+                                                coherence_temperature=rng.choice([0.05, 0.2]))
+        assert coherence(lists, base, groups, w) == _coherence_per_group(lists, base, groups, w), trial

@@ -131,9 +131,7 @@ def coherence(candidate_lists: Sequence[Sequence[Candidate]], base: Sequence[Seq
     list of list of float
         The coherence term of each candidate.
     """
-    import numpy as np
-
-    out = [[0.0] * len(cands) for cands in candidate_lists]
+    out: list[list[float]] = [[0.0] * len(cands) for cands in candidate_lists]
     if w.coherence <= 0:
         return out
     # contributors: per group, its best few candidates with their prior; countries and continents neither
@@ -159,33 +157,10 @@ def coherence(candidate_lists: Sequence[Sequence[Candidate]], base: Sequence[Seq
             rows.append((g, c.lat, c.lon, c.uncertainty_m / 1000.0, wt / total))
     if not rows:
         return out
-    arr = np.asarray([r[1:] for r in rows], dtype=float)
-    row_group = np.asarray([r[0] for r in rows])
-    group_ids = sorted(set(row_group.tolist()))
-    lat2, lon2 = np.radians(arr[:, 0]), np.radians(arr[:, 1])
-    for g, i in first_of.items():
-        cands = candidate_lists[i]
-        if not cands:
-            continue
-        pts = np.radians(np.asarray([(c.lat, c.lon) for c in cands], dtype=float))
-        dp = pts[:, None, 0] - lat2[None, :]
-        dl = pts[:, None, 1] - lon2[None, :]
-        a = np.sin(dp / 2) ** 2 + np.cos(pts[:, None, 0]) * np.cos(lat2[None, :]) * np.sin(dl / 2) ** 2
-        km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
-        own_r = np.asarray([c.uncertainty_m / 1000.0 for c in cands])
-        eff = np.maximum(km - arr[None, :, 2] - own_r[:, None], 0.0)
-        close = np.clip(1.0 - eff / w.coherence_km, 0.0, 1.0) * arr[None, :, 3]
-        support = np.zeros(len(cands))
-        for h in group_ids:
-            if h == g:
-                continue
-            cols = row_group == h
-            support += close[:, cols].max(axis=1)
-        term = w.coherence * (1.0 - np.exp(-support))
-        values = [0.0 if c.feature in ("country", "continent") else float(t) for c, t in zip(cands, term)]
-        for j, gj in enumerate(groups):
-            if gj == g:
-                out[j] = values
+    values = _coherence_terms(candidate_lists, first_of, rows, w)
+    for j, g in enumerate(groups):
+        if g in values:
+            out[j] = values[g]
     return out
 
 
@@ -334,3 +309,73 @@ def context_from_votes(votes: Sequence[tuple[str, float] | None], *, given: Iter
     for cc in given:
         weights[cc.upper()] = 1.0
     return DocumentContext(weights)
+
+
+# ---- speed helpers of `coherence` (everything below is private to it) ----
+
+
+def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: Mapping[int, int],
+                     rows: Sequence[tuple[int, float, float, float, float]], w: Weights) -> dict[int, list[float]]:
+    """The coherence term of every candidate of every group, all groups in one array pass.
+
+    Every candidate of the document meets every contributing row in one matrix; the
+    support of a candidate is then the sum, over the other groups in ascending id
+    order, of the best closeness of that group's rows (added one group at a time,
+    as a per-group loop would, so the sums round alike).
+
+    Parameters
+    ----------
+    candidate_lists : sequence of candidate lists
+        One per mention.
+    first_of : mapping of int to int
+        Each group's first mention.
+    rows : sequence of (group, lat, lon, radius_km, prior)
+        The contributing candidates, the rows of one group next to each other.
+    w : Weights
+        ``coherence`` and ``coherence_km``.
+
+    Returns
+    -------
+    dict of int to list of float
+        Per group that has candidates, the term of each of its candidates.
+    """
+    import numpy as np
+
+    arr = np.asarray([r[1:] for r in rows], dtype=float)
+    lat2, lon2 = np.radians(arr[:, 0]), np.radians(arr[:, 1])
+    # column blocks: the rows of one group are adjacent
+    starts = [k for k in range(len(rows)) if k == 0 or rows[k][0] != rows[k - 1][0]]
+    block_group = [rows[k][0] for k in starts]
+    owners = [(g, candidate_lists[i]) for g, i in first_of.items() if candidate_lists[i]]
+    points: list[tuple[float, float]] = []
+    own_radius: list[float] = []
+    cand_group: list[int] = []
+    for g, cands in owners:
+        points.extend((c.lat, c.lon) for c in cands)
+        own_radius.extend(c.uncertainty_m / 1000.0 for c in cands)
+        cand_group.extend([g] * len(cands))
+    pts = np.radians(np.asarray(points, dtype=float))
+    dp = pts[:, None, 0] - lat2[None, :]
+    dl = pts[:, None, 1] - lon2[None, :]
+    a = np.sin(dp / 2) ** 2 + np.cos(pts[:, None, 0]) * np.cos(lat2[None, :]) * np.sin(dl / 2) ** 2
+    km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    own_r = np.asarray(own_radius)
+    eff = np.maximum(km - arr[None, :, 2] - own_r[:, None], 0.0)
+    close = np.clip(1.0 - eff / w.coherence_km, 0.0, 1.0) * arr[None, :, 3]
+    # per candidate, the closest row of each other group (its own group's column zeroed), groups in id order
+    block_of = {h: b for b, h in enumerate(block_group)}
+    blocks = sorted(block_of)
+    best = np.maximum.reduceat(close, starts, axis=1)[:, [block_of[h] for h in blocks]]
+    column = {h: b for b, h in enumerate(blocks)}
+    own = [(n, column[g]) for n, g in enumerate(cand_group) if g in column]
+    if own:
+        best[[n for n, _ in own], [b for _, b in own]] = 0.0
+    # a running sum adds left to right, from the first column (0 + x == x): as adding group by group does
+    support = np.cumsum(best, axis=1)[:, -1].copy()
+    term = (w.coherence * (1.0 - np.exp(-support))).tolist()
+    out: dict[int, list[float]] = {}
+    pos = 0
+    for g, cands in owners:
+        out[g] = [0.0 if c.feature in ("country", "continent") else t for c, t in zip(cands, term[pos:pos + len(cands)])]
+        pos += len(cands)
+    return out
