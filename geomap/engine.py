@@ -11,6 +11,8 @@ already known (gold spans in evaluation, or an analyst's own annotations).
 
 from __future__ import annotations
 
+import bisect
+
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -121,7 +123,8 @@ def geoparse(
         return []
     gaz = gazetteer or default_gazetteer()
     article = Article(id="text", path="", title="", text=text)
-    found = _toponyms(resolve_detections(find_mentions(article, gaz), countries=_context(context), weights=weights))
+    found = _toponyms(resolve_detections(find_mentions(article, gaz), countries=_context(context), weights=weights,
+                                         text=text))
     return found if keep_unresolved else [t for t in found if t.place is not None]
 
 
@@ -167,8 +170,27 @@ def resolve_spans(
     # the spans are known to be toponyms: take the best candidate even below the detection threshold
     from dataclasses import replace as _replace
 
-    resolved = resolve_detections(detections, countries=_context(context), weights=_replace(weights, threshold=-1e9))
-    return _toponyms(resolved)
+    # a region or country right after a span qualifies it even when it is no given span itself
+    # ("Washington" in "Washington, D.C." when only "Washington" is one)
+    taken = sorted(spans)
+    ends = {e for _, e in spans}
+    extra = [d for d in find_mentions(Article(id="text", path="", title="", text=text), gaz)
+             if not _overlaps(taken, d.mention.start, d.mention.end) and _follows(text, ends, d.mention.start)]
+    resolved = resolve_detections(detections + extra, countries=_context(context),
+                                  weights=_replace(weights, threshold=-1e9), text=text)
+    return _toponyms(resolved[:len(detections)])
+
+
+def _follows(text: str, ends: set[int], start: int) -> bool:
+    """Whether ``start`` is a comma away from one of ``ends`` ("Washington, D.C.")."""
+    return any(start - k in ends and text[start - k:start].strip() == "," for k in (1, 2, 3))
+
+
+def _overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` overlaps one of the sorted ``spans``."""
+    i = bisect.bisect_left(spans, (end,))
+    return any(s < end and start < e for s, e in spans[max(0, i - 1):i + 1]) or any(
+        s < end and start < e for s, e in spans[:i] if e > start)
 
 
 def geoparse_frame(text: str, **kwargs):

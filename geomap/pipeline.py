@@ -28,7 +28,8 @@ Progress = Callable[[str, int, int], None]
 def geoparse_article(article: Article, gazetteer: Gazetteer, *, countries: Sequence[str] = (),
                      weights: Weights = Weights()) -> list[Resolution]:
     """Find and resolve the places of one article (in text order)."""
-    return resolve_detections(find_mentions(article, gazetteer), countries=countries, weights=weights)
+    return resolve_detections(find_mentions(article, gazetteer), countries=countries, weights=weights,
+                              text=article.text)
 
 
 def collect_places(resolutions: Sequence[Resolution], *, include_demonym_only: bool = False) -> list[Place]:

@@ -224,3 +224,49 @@ def test_dotted_state_abbreviations_and_datelines():
 ])
 def test_frequent_words_and_surnames_need_a_cue_to_be_small_towns(text, name, is_place):
     assert (name in by_text(geomap.geoparse(text))) is is_place
+
+
+# -- a name and its region: "London, Ontario", "Washington state" ------------------------------
+
+
+@pytest.mark.parametrize("text, name, lat, lon", [
+    ("The store opened in London, Ontario, on Monday.", "London", 42.98, -81.23),
+    ("Flights from London, England, were cancelled.", "London", 51.51, -0.13),
+    ("She lives in Ontario, California, near the airport.", "Ontario", 34.06, -117.65),
+    ("A patient was admitted to a hospital in Washington, D.C. after showing symptoms.", "Washington", 38.90, -77.04),
+    ("The statue was shipped from Alexandria, Egypt, last year.", "Alexandria", 31.20, 29.92),
+])
+def test_a_name_followed_by_its_region_is_inside_it(text, name, lat, lon):
+    assert km(by_text(geomap.geoparse(text))[name], lat, lon) < 30
+
+
+def test_a_list_of_names_is_no_name_and_its_region():
+    found = by_text(geomap.geoparse("Cases were reported in Texas, Oklahoma and Kansas."))
+    assert [found[n].place.feature for n in ("Texas", "Oklahoma", "Kansas")] == ["admin1"] * 3
+
+
+def test_the_qualifier_counts_when_only_the_name_is_a_given_span():
+    text = "A patient was admitted to a hospital in Washington, D.C. after showing symptoms."
+    start = text.index("Washington")
+    (t,) = geomap.resolve_spans(text, [(start, start + len("Washington"))])
+    assert km(t, 38.90, -77.04) < 30
+
+
+@pytest.mark.parametrize("text", ["A cow from a Washington state farm tested positive.",
+                                  "The cow was found in the state of Washington in December."])
+def test_called_a_state_means_the_state(text):
+    t = by_text(geomap.geoparse(text))["Washington"]
+    assert (t.place.feature, t.place.country_code) == ("admin1", "US")
+
+
+def test_saint_abbreviated_is_the_same_name():
+    """"St. Petersburg" is Saint Petersburg's own name abbreviated, not an alias borrowed from Florida."""
+    text = "The airline flies between Moscow and St. Petersburg."
+    found = by_text(geomap.geoparse(text))
+    assert found["St. Petersburg"].place.country_code == "RU"
+
+
+def test_big_provinces_sit_at_their_centre_not_their_populated_edge():
+    """Ontario's GeoNames point is near 49.3 N 84.5 W, far north of the cities along the lakes."""
+    t = by_text(geomap.geoparse("Ontario and Quebec reported new cases."))["Ontario"]
+    assert t.place.feature == "admin1" and km(t, 49.25, -84.5) < 161

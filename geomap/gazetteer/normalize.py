@@ -170,8 +170,19 @@ def alternate_only(c: Any) -> bool:
     names (``c.matched``, a normal key) rather than by its own name."""
     own = _OWN_KEYS.get(c.name)
     if own is None:
-        own = _OWN_KEYS[c.name] = normalize(c.name)
-    return own != c.matched
+        own = _OWN_KEYS[c.name] = _expand_abbreviations(normalize(c.name))
+    return own != _expand_abbreviations(c.matched)
+
+
+#: abbreviated generic words of place names, as news writes them ("St. Petersburg", "Ft. Worth")
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "point"}
+
+
+def _expand_abbreviations(key: str) -> str:
+    """A normal key with its abbreviated words written out ("st petersburg" -> "saint petersburg")."""
+    if not key or not any(w in _ABBREVIATIONS for w in key.split(" ")):
+        return key
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in key.split(" "))
 
 
 _OWN_KEYS: dict[str, str] = {}

@@ -6,7 +6,8 @@ list (empty when nothing matches), best first.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
@@ -23,6 +24,7 @@ __all__ = [
     "DocumentContext",
     "Weights",
     "resolve_detections",
+    "qualifiers",
 ]
 
 
@@ -72,6 +74,7 @@ def resolve_detections(
     *,
     countries: Sequence[str] = (),
     weights: Weights = Weights(),
+    text: str | None = None,
 ) -> list[Resolution]:
     """Resolve every mention of one document with the document as context.
 
@@ -86,6 +89,10 @@ def resolve_detections(
         ISO alpha-2 codes known to be the document's subject (e.g. from metadata).
     weights : Weights
         Ranking weights; ``weights.threshold`` leaves weak mentions unresolved.
+    text : str, optional
+        The document the mentions' offsets point into. With it, a name followed by a comma
+        and a region or country ("London, Ontario", "Washington, D.C.", "Alexandria, Egypt")
+        is placed inside that region (see :func:`qualifiers`).
 
     Returns
     -------
@@ -110,13 +117,14 @@ def resolve_detections(
     # regions the document names (states, counties) vouch for the places inside them
     regions = []
     anchors = []
+    firsts: dict[int, Candidate] = {}
     for g, c in cands.items():
-        if not c or not (weights.proximity > 0 or any(x.feature.startswith("admin") for x in c)):
+        if not c or not (weights.proximity > 0 or any(x.feature.startswith("admin") or x.feature == "country" for x in c)):
             continue
         top = rank(c, own[g], weights, top=1, extra=coh[g])
         if not top:
             continue
-        r = top[0]
+        r = firsts[g] = top[0]
         if r.feature.startswith("admin") and r.score >= weights.threshold:
             regions.append((r.lat, r.lon, max(r.uncertainty_m, REGION_MIN_RADIUS_M), r.matched))
         if (weights.proximity > 0 and r.feature not in ("country", "continent", "admin1")
@@ -124,17 +132,110 @@ def resolve_detections(
             anchors.append((r.lat, r.lon))
     regions = sorted(set(regions))
     anchors = sorted(set(anchors))
+    qualified = qualifiers(detections, groups, text, firsts, weights) if text and weights.qualifier else {}
+    state_named = {g for g, d in zip(groups, detections) if text and weights.qualifier and _called_a_state(text, d)}
     resolved: dict[int, Resolution] = {}
     for g, i in reps.items():
         d = detections[i]
         ctx2 = DocumentContext(own[g].countries, anchors, regions)
-        ranked = _prefer_city_over_its_region(rank(d.candidates, ctx2, weights, top=4, extra=coh[g]))
+        extra = coh[g]
+        if g in qualified:
+            extra = [e + q for e, q in zip(extra, _inside_bonus(d.candidates, qualified[g], weights))]
+        if g in state_named:  # "Washington state", "the state of New York": the state, not its namesake city
+            extra = [e + (weights.qualifier if c.feature == "admin1" else 0.0) for e, c in zip(extra, d.candidates)]
+        ranked = _prefer_city_over_its_region(rank(d.candidates, ctx2, weights, top=4, extra=extra))
         # with no (other) country context, nothing can vouch for a name but the name itself
         threshold = weights.threshold if own[g].countries else weights.threshold - weights.no_context_relief
         best = ranked[0] if ranked and ranked[0].score >= threshold else None
         resolved[g] = Resolution(d, best, tuple(ranked[1:4]))
     return [resolved[g] if i == reps[g] else replace(resolved[g], detection=d)
             for i, (g, d) in enumerate(zip(groups, detections))]
+
+
+#: what may stand between a name and the region that qualifies it: "Paris, Texas", "Paris , Texas"
+_QUALIFIER_GAP = re.compile(r"\s?,\s{0,2}")
+#: what continues a list of names ("Texas, Oklahoma and Kansas"): the second name is then no qualifier
+_LIST_GAP = re.compile(r"\s?,\s{0,2}|\s+(?:and|or|&)\s+|\s?/\s?")
+
+
+def qualifiers(detections: Sequence[Detection], groups: Sequence[int], text: str,
+               firsts: Mapping[int, Candidate], weights: Weights = Weights()) -> dict[int, list[Candidate]]:
+    """The regions and countries that qualify names, per name group: "London, Ontario" → {London: [Ontario]}.
+
+    A mention immediately followed by a comma and another mention whose likely place
+    (``firsts``, the first-pass best candidate of each group) is a country or an
+    administrative region is qualified by it, unless the two are part of a list
+    ("Texas, Oklahoma and Kansas": a name before the first or after the second is
+    joined to them by a comma or "and").
+
+    Parameters
+    ----------
+    detections : sequence of Detection
+        The mentions of one document.
+    groups : sequence of int
+        A group id per mention (same name, same group).
+    text : str
+        The document the offsets point into.
+    firsts : mapping of int to Candidate
+        The first-pass best candidate per group (groups without one cannot qualify).
+    weights : Weights
+        ``threshold``: a qualifier must score at least this.
+
+    Returns
+    -------
+    dict of int to list of Candidate
+        Per qualified group, its qualifying regions and countries.
+    """
+    order = sorted(range(len(detections)), key=lambda k: (detections[k].mention.start, detections[k].mention.end))
+    out: dict[int, list[Candidate]] = {}
+
+    def joined(left: int, right: int, pattern: re.Pattern) -> bool:
+        a, b = detections[left].mention, detections[right].mention
+        return b.start >= a.end and pattern.fullmatch(text, a.end, b.start) is not None
+
+    for n in range(len(order) - 1):
+        a, b = order[n], order[n + 1]
+        if groups[a] == groups[b] or not joined(a, b, _QUALIFIER_GAP):
+            continue
+        if (n > 0 and joined(order[n - 1], a, _LIST_GAP)) or (n + 2 < len(order) and joined(b, order[n + 2], _LIST_GAP)):
+            continue  # a list of names, not a name and its region
+        q = firsts.get(groups[b])
+        if q is None or q.score < weights.threshold or not (q.feature == "country" or q.feature.startswith("admin")):
+            continue
+        out.setdefault(groups[a], []).append(q)
+    return out
+
+
+_STATE_AFTER = re.compile(r"\s+[Ss]tate\b(?!\s+(?:[A-Z]|of\b))")  # "Washington state farm", not "Ohio State University"
+_STATE_BEFORE = re.compile(r"\b(?:[Ss]tate|[Pp]rovince) of\s+\Z")
+
+
+def _called_a_state(text: str, d: Detection) -> bool:
+    """Whether the text calls the mention a state or province ("Washington state", "the state of Washington")."""
+    m = d.mention
+    return (_STATE_AFTER.match(text, m.end) is not None
+            or _STATE_BEFORE.search(text, max(0, m.start - 12), m.start) is not None)
+
+
+#: a region's radius is that of a disc of its area: its far corners lie up to about twice as far
+QUALIFIER_REACH = 2.0
+
+
+def _inside_bonus(candidates: Sequence[Candidate], regions: Sequence[Candidate], w: Weights) -> list[float]:
+    """``w.qualifier`` for each candidate inside one of the qualifying regions (a country: by its code)."""
+    from geomap.geocoding.rank import great_circle_km
+
+    out = []
+    for c in candidates:
+        inside = any(
+            c.source_id != q.source_id and (
+                c.country_code == q.country_code if q.feature == "country" else
+                c.country_code == q.country_code
+                and great_circle_km(c.lat, c.lon, q.lat, q.lon) * 1000
+                <= QUALIFIER_REACH * max(q.uncertainty_m, REGION_MIN_RADIUS_M))
+            for q in regions)
+        out.append(w.qualifier if inside else 0.0)
+    return out
 
 
 def _name_groups(detections: Sequence[Detection]) -> list[int]:

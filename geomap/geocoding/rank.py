@@ -56,6 +56,8 @@ class Weights:
     coherence_normalise: float = 0.0
     #: a name that matches only an alternate name of a place (not its own name) loses this much
     alternate_name: float = 0.3
+    #: a place inside the region or country that qualifies its name ("London, Ontario", "Paris, Texas")
+    qualifier: float = 0.5
 
 
 @dataclass
