@@ -270,3 +270,18 @@ def test_big_provinces_sit_at_their_centre_not_their_populated_edge():
     """Ontario's GeoNames point is near 49.3 N 84.5 W, far north of the cities along the lakes."""
     t = by_text(geomap.geoparse("Ontario and Quebec reported new cases."))["Ontario"]
     assert t.place.feature == "admin1" and km(t, 49.25, -84.5) < 161
+
+
+def test_a_fuzzy_match_lends_no_coherence():
+    """Two towns called Oxford; the only other name matched a village near one of them, but only fuzzily."""
+    from geomap.geocoding.rank import Weights, coherence
+    from geomap.model import Candidate
+
+    def town(name, lat, lon, cc, score):
+        return Candidate(name, lat, lon, cc, "populated place", 10_000, f"t:{name}{cc}", score=score)
+
+    oxfords = [town("Oxford", 51.75, -1.26, "GB", 1.0), town("Oxford", 39.79, -75.98, "US", 1.0)]
+    for score, supported in ((1.0, True), (0.55, False)):
+        near_us = [town("Haddington", 39.96, -75.23, "US", score)]
+        terms = coherence([oxfords, near_us], [[0.7, 0.7], [0.6]], [0, 1], Weights())
+        assert (terms[0][1] > terms[0][0]) is supported

@@ -54,6 +54,8 @@ class Weights:
     coherence_temperature: float = 0.05
     #: priors are divided by (sum of relative priors) ** this: 1 = a probability, 0 = the best counts fully
     coherence_normalise: float = 0.0
+    #: a name matched only by transliteration lends its candidates this share of support (fuzzy matches: none)
+    coherence_inexact: float = 0.5
     #: a name that matches only an alternate name of a place (not its own name) loses this much
     alternate_name: float = 0.3
     #: a place inside the region or country that qualifies its name ("London, Ontario", "Paris, Texas")
@@ -97,6 +99,19 @@ def _base_score(c: Candidate, ctx: DocumentContext, w: Weights, country_bonus: b
     if country_bonus and c.feature == "country" and c.score >= 1.0:
         score += w.country_feature
     return score
+
+
+#: match scores below this are fuzzy (at most 0.6); transliterations score at least 0.78
+_LOOSE_MATCH = 0.7
+
+
+def _support_share(match: float, w: Weights) -> float:
+    """How much a candidate found with this match score lends to others' coherence.
+
+    A misspelt or unknown name ("Headington" ~ Haddington, Pennsylvania) is no
+    evidence of where the story is, so fuzzy matches lend nothing.
+    """
+    return 1.0 if match >= 1.0 else w.coherence_inexact if match >= _LOOSE_MATCH else 0.0
 
 
 _NAMED_AREAS = frozenset({"region", "sea", "lake", "river"})
@@ -156,7 +171,8 @@ def coherence(candidate_lists: Sequence[Sequence[Candidate]], base: Sequence[Seq
             c = cands[k]
             if c.feature in ("country", "continent") or wt / total < 0.02:
                 continue
-            rows.append((g, c.lat, c.lon, c.uncertainty_m / 1000.0, wt / total))
+            rows.append((g, c.lat, c.lon, c.uncertainty_m / 1000.0,
+                         wt / total * _support_share(c.score, w)))
     if not rows:
         return out
     values = _coherence_terms(candidate_lists, first_of, rows, w)
