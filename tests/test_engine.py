@@ -285,3 +285,10 @@ def test_a_fuzzy_match_lends_no_coherence():
         near_us = [town("Haddington", 39.96, -75.23, "US", score)]
         terms = coherence([oxfords, near_us], [[0.7, 0.7], [0.6]], [0, 1], Weights())
         assert (terms[0][1] > terms[0][0]) is supported
+
+
+def test_a_county_named_in_full_is_meant_by_its_bare_name_later():
+    text = ("DeKalb County, Ga., commissioners met on Tuesday. DeKalb officials said the budget "
+            "would be cut.")
+    found = [t for t in geomap.geoparse(text) if t.text == "DeKalb"]
+    assert found and found[0].place.feature == "admin2" and km(found[0], 33.77, -84.23) < 40

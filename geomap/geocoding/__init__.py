@@ -99,6 +99,7 @@ def resolve_detections(
     list of Resolution
         One per detection, in the same order; ``best`` is ``None`` below threshold.
     """
+    detections = _short_forms(detections)
     kinds = [d.mention.kind for d in detections]
     votes = mention_votes([d.candidates for d in detections], kinds=kinds)
     ctx = context_from_votes(votes, given=countries)
@@ -235,6 +236,38 @@ def _inside_bonus(candidates: Sequence[Candidate], regions: Sequence[Candidate],
                 <= QUALIFIER_REACH * max(q.uncertainty_m, REGION_MIN_RADIUS_M))
             for q in regions)
         out.append(w.qualifier if inside else 0.0)
+    return out
+
+
+#: generic words after a county's own name ("DeKalb County"), which a story drops once it has named it
+_COUNTY_WORDS = ("county", "parish", "borough")
+
+
+def _short_forms(detections: Sequence[Detection]) -> list[Detection]:
+    """Add to a bare name the counties the same document names in full: "DeKalb" after "DeKalb County".
+
+    Stories name a county in full once and then by its bare name, which the gazetteer
+    does not list (bare county names would flood the towns). A mention whose name is a
+    county's name without "County" (or "Parish", "Borough") gains that county's
+    candidates when the document also names it in full.
+    """
+    from geomap.gazetteer.normalize import normalize
+
+    full: dict[str, list[Candidate]] = {}
+    for d in detections:
+        key = normalize(d.mention.text)
+        head, _, last = key.rpartition(" ")
+        if head and last in _COUNTY_WORDS:
+            full.setdefault(head, []).extend(c for c in d.candidates if c.feature == "admin2" and c.score >= 1.0)
+    if not any(full.values()):
+        return list(detections)
+    out = []
+    for d in detections:
+        extra = full.get(normalize(d.mention.text)) if d.mention.kind == "name" else None
+        if extra:
+            have = {c.source_id for c in d.candidates}
+            d = Detection(d.mention, [*d.candidates, *(c for c in dict.fromkeys(extra) if c.source_id not in have)])
+        out.append(d)
     return out
 
 
