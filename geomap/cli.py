@@ -390,8 +390,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     t.add_column("metric")
     t.add_column("value", justify="right")
     fmt = {"acc161": "{:.1%}", "mean_km": "{:,.1f}", "median_km": "{:,.1f}", "auc": "{:.3f}"}
-    for key in ("n", "acc161", "mean_km", "median_km", "auc", "unresolved", "undetected", "precision", "recall",
-                "f1", "precision_overlap", "recall_overlap", "f1_overlap"):
+    for key in ("n", "acc161", "mean_km", "median_km", "auc", "unresolved", "undetected", "country_centre_misses",
+                "precision", "recall", "f1", "precision_overlap", "recall_overlap", "f1_overlap"):
         if m.get(key) is not None:
             t.add_row(key, fmt.get(key, "{:.3f}" if isinstance(m[key], float) else "{}").format(m[key]))
     t.add_row("documents", str(report.docs))

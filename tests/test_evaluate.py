@@ -235,3 +235,15 @@ def test_quality_floor_on_corpus_sample(corpus):
     assert not det.failures
     assert det.metrics["f1"] >= floor["f1"], det.metrics
     assert det.metrics["recall"] >= floor["recall"], det.metrics
+
+
+def test_country_centre_misses_tell_a_convention_from_a_wrong_place():
+    from geomap.evaluate import ToponymError, country_centre_misses
+
+    china = {"name": "China", "lat": 35.0, "lon": 105.0, "country_code": "CN", "source_id": "country:CN"}
+    errs = [
+        ToponymError("d", 0, 5, "China", 35.0, 103.0, 182.0, "resolved", china),     # encyclopaedia centre: convention
+        ToponymError("d", 9, 14, "China", 19.4, -99.1, 12_900.0, "resolved", china),  # gold in Mexico: a wrong place
+        ToponymError("d", 20, 25, "China", 35.0, 105.5, 45.0, "resolved", china),     # within 161 km: no miss
+    ]
+    assert country_centre_misses(errs) == 1
