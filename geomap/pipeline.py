@@ -106,7 +106,7 @@ def _ask_online(resolutions: list[Resolution], online: Any) -> list[Resolution]:
 
 
 def _admin1_lookup(gazetteer: Gazetteer) -> Callable[[float, float, str], str]:
-    """``admin1(lat, lon, cc)``: the first-level region of the country whose centre is nearest, within its radius."""
+    """``admin1(lat, lon, cc)``: the first-level region of the country whose centre is nearest, within twice its radius."""
     import numpy as np
 
     from geomap import measure
@@ -123,7 +123,8 @@ def _admin1_lookup(gazetteer: Gazetteer) -> Callable[[float, float, str], str]:
             return ""
         d = np.asarray(measure.distance_m(lat, lon, [r.lat for r in regions], [r.lon for r in regions]))
         i = int(np.argmin(d))
-        return regions[i].name if d[i] <= 1.5 * max(regions[i].uncertainty_m, 20_000.0) else ""
+        # a region's radius is that of a disc of its area: its far corners lie up to about twice as far
+        return regions[i].name if d[i] <= 2.0 * max(regions[i].uncertainty_m, 20_000.0) else ""
 
     return admin1
 
