@@ -168,3 +168,67 @@ def test_document_wide_coherence_is_bit_identical_to_the_per_group_form():
         w = Weights() if trial % 3 else Weights(coherence_normalise=rng.choice([0.5, 1.0]),
                                                 coherence_temperature=rng.choice([0.05, 0.2]))
         assert coherence(lists, base, groups, w) == _coherence_per_group(lists, base, groups, w), trial
+
+
+def _old_keys():
+    """fold, normalize and skeleton as they were before their fast paths (the oracle)."""
+    import importlib
+    import re
+    import unicodedata
+
+    norm_module = importlib.import_module("geomap.gazetteer.normalize")  # the package re-exports normalize()
+
+    special, article, ben, translit = (norm_module._SPECIAL, norm_module._ARTICLE, norm_module._BEN,
+                                       norm_module._TRANSLIT)
+
+    def fold(text):
+        decomposed = unicodedata.normalize("NFKD", text.translate(special))
+        return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+    def normalize(name):
+        tokens = re.sub(r"[^0-9a-z]+", " ", fold(name)).split()
+        out = []
+        for i, tok in enumerate(tokens):
+            if tok in article and i + 1 < len(tokens):
+                out.append("al")
+            elif tok in ben and i + 1 < len(tokens):
+                out.append("ben")
+            else:
+                out.append(tok)
+        return " ".join(out)
+
+    def skeleton(name):
+        key = normalize(name).replace(" ", "")
+        if not key:
+            return ""
+        for old, new in translit:
+            key = key.replace(old, new)
+        head, rest = key[0], key[1:]
+        rest = "".join(ch for ch in rest if ch not in "aeiou")
+        rest = rest.rstrip("h") if len(rest) > 2 else rest
+        out = [head]
+        for ch in rest:
+            if ch != out[-1]:
+                out.append(ch)
+        return "".join(out)
+
+    return fold, normalize, skeleton
+
+
+def test_name_keys_fast_paths_agree_with_the_plain_forms(gaz):
+    import random
+
+    from geomap.gazetteer.normalize import fold, normalize, skeleton
+
+    old_fold, old_normalize, old_skeleton = _old_keys()
+    rng = random.Random(3)
+    alphabet = "aAbeEhHiouOUlLdDsSzZqQcCkKtTgGpP'`´’ -.,éüßøÆİı1\u0301\u0627\n"
+    words = ["El", "al", "Ben", "bin", "Ibn", "Ad", "Sabratha", "Şabrātah", "Guerdane", "O'Fallon", "Zürich",
+             "Qasr", "Shoe", "Khouribga", "Dhehiba", "Aïn", "Oued", "Ech", "São", "Łódź", "İzmir", "x"]
+    strings = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16))) for _ in range(20_000)]
+    strings += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 4))) for _ in range(5_000)]
+    strings += gaz.index.normal_keys()[::97] + gaz.index.table.name[::53]
+    for s in strings:
+        assert fold(s) == old_fold(s), s
+        assert normalize(s) == old_normalize(s), s
+        assert skeleton(s) == old_skeleton(s), s

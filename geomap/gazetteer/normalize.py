@@ -72,6 +72,10 @@ _TRANSLIT = (
     ("z", "s"),
 )
 _VOWELS = set("aeiou")
+_NO_VOWELS = str.maketrans("", "", "aeiou")
+_ARTICLE_OR_BEN = frozenset(_ARTICLE | _BEN)
+#: a run of one character (any, newlines too), for collapsing doubled letters
+_REPEATS = re.compile(r"(.)\1+", re.DOTALL)
 
 
 @lru_cache(maxsize=131072)
@@ -88,6 +92,10 @@ def fold(text: str) -> str:
     str
         The folded string (same punctuation, ASCII letters where possible).
     """
+    if text.isascii():  # NFKD leaves ASCII as it is; of the special characters only ' and ` are ASCII
+        if "'" in text or "`" in text:
+            text = text.replace("'", "").replace("`", "")
+        return text.lower()
     text = text.translate(_SPECIAL)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
@@ -109,15 +117,11 @@ def normalize(name: str) -> str:
         with no letters or digits.
     """
     tokens = _NON_ALNUM.sub(" ", fold(name)).split()
-    out = []
-    for i, tok in enumerate(tokens):
-        if tok in _ARTICLE and i + 1 < len(tokens):
-            out.append("al")
-        elif tok in _BEN and i + 1 < len(tokens):
-            out.append("ben")
-        else:
-            out.append(tok)
-    return " ".join(out)
+    if not _ARTICLE_OR_BEN.intersection(tokens):  # most names: nothing to rewrite
+        return " ".join(tokens)
+    last = len(tokens) - 1
+    return " ".join("al" if tok in _ARTICLE and i < last else "ben" if tok in _BEN and i < last else tok
+                    for i, tok in enumerate(tokens))
 
 
 @lru_cache(maxsize=65536)
@@ -139,16 +143,14 @@ def skeleton(name: str) -> str:
     if not key:
         return ""
     for old, new in _TRANSLIT:
-        key = key.replace(old, new)
-    head, rest = key[0], key[1:]
-    rest = "".join(ch for ch in rest if ch not in _VOWELS)
+        if old in key:
+            key = key.replace(old, new)
+    # the first letter, then the rest without vowels
+    rest = key[1:].translate(_NO_VOWELS)
     # A final h after a vowel is a transliteration habit (Sabratah/Sabrata).
     rest = rest.rstrip("h") if len(rest) > 2 else rest
-    out = [head]
-    for ch in rest:
-        if ch != out[-1]:
-            out.append(ch)
-    return "".join(out)
+    # doubled letters collapse (the first letter included)
+    return _REPEATS.sub(r"\1", key[0] + rest)
 
 
 def name_keys(name: str) -> tuple[str, str]:
