@@ -286,6 +286,32 @@ def _ratio(a: str, b: str) -> float:
 
 
 _fuzz_ratio: Callable[[str, str], float] | None = None
+#: below this many aliases a Python loop beats one rapidfuzz batch call
+_BATCH_FROM = 6
+
+
+def _maybe_close(norm: str, aliases: Sequence[str]) -> Iterable[int]:
+    """Positions in ``aliases`` (ascending) whose :func:`_ratio` with ``norm`` may reach ``MIN_SKELETON_RATIO``.
+
+    A superset, never missing one: the lengths bound the ratio (at most twice the shorter
+    length over the sum of both), and long lists are screened by rapidfuzz in one call
+    with a cut-off a point below the floor; callers still compute the exact ratio.
+    """
+    if len(aliases) < _BATCH_FROM:
+        size = len(norm)
+        floor = MIN_SKELETON_RATIO - 1e-9
+        return [h for h, alias in enumerate(aliases)
+                if 2 * min(size, len(alias)) >= floor * (size + len(alias))]
+    global _extract, _ratio_scorer
+    if _extract is None:
+        from rapidfuzz.fuzz import ratio as _ratio_scorer
+        from rapidfuzz.process import extract as _extract
+    hits = _extract(norm, aliases, scorer=_ratio_scorer, score_cutoff=100 * MIN_SKELETON_RATIO - 1, limit=None)
+    return sorted(h for _, _, h in hits)
+
+
+_extract: Callable | None = None
+_ratio_scorer: Callable[[str, str], float] | None = None
 
 
 def _match_order(match: tuple) -> tuple[float, int, str]:
@@ -481,18 +507,12 @@ class Gazetteer:
                 start = offsets[n]
                 stop = min(offsets[n + 1], start + _CITY_ROWS)
                 places, keys = table.places[TIER_SKELETON], table.normal_keys
-                size = len(norm)
-                # a ratio is at most 2 * min(len) / (sum of len): aliases too long or short cannot reach the floor
-                floor = MIN_SKELETON_RATIO - 1e-9
-                for row, alias_no in enumerate(table.skeleton_aliases[start:stop], start):
-                    alias = keys[alias_no]
-                    other = len(alias)
-                    if 2 * (size if size < other else other) < floor * (size + other):
-                        continue
-                    r = _ratio(norm, alias)
+                aliases = [keys[a] for a in table.skeleton_aliases[start:stop]]
+                for h in _maybe_close(norm, aliases):  # in row order
+                    r = _ratio(norm, aliases[h])
                     if r >= MIN_SKELETON_RATIO:
-                        _keep_places(found, cc, table, (places[row],),
-                                     round(MATCH_SKELETON_BASE + MATCH_SKELETON_SPAN * r * r, 4), alias)
+                        _keep_places(found, cc, table, (places[start + h],),
+                                     round(MATCH_SKELETON_BASE + MATCH_SKELETON_SPAN * r * r, 4), aliases[h])
         if fuzzy and not found:
             for cand in self._fuzzy(norm):
                 if cc and cand.country_code != cc:
