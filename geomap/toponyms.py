@@ -39,6 +39,11 @@ _CONNECTORS = {"de", "del", "della", "di", "da", "do", "dos", "das", "du", "des"
 #: start with a lower-case ASCII letter (capitalised or non-ASCII); other words only separate runs
 _TOKEN = re.compile(r"(?:[A-Z][a-z]{0,2}\.){2,}|\b(?:" + "|".join(sorted(_CONNECTORS, key=len, reverse=True))
                     + r")\b|[^\W\d_a-z][\w’'.\-]*", re.UNICODE)
+#: :data:`_TOKEN` with its dotted abbreviations as group 1, the capitalised words tried before the connectors
+#: (no text starts both) and a connector tried only where a lower-case letter starts a word: the same tokens
+_TOKEN_FAST = re.compile(r"((?:[A-Z][a-z]{0,2}\.){2,})|[^\W\d_a-z][\w’'.\-]*|(?=[a-z])\b(?:"
+                         + "|".join(sorted(_CONNECTORS, key=len, reverse=True)) + r")\b")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
 _SUFFIXES = ("-based", "-born", "-led", "-backed", "-bound", "-style", "-run", "-area", "-held", "-controlled",
              "-owned", "-made", "-registered", "-bred", "-raised")
 _ALWAYS_SKIP = {
@@ -225,13 +230,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
         In text order, non-overlapping; each with the candidates its name may mean.
     """
     text = article.text
-    toks = []
-    for s, e in _tokens(text):
-        if "-" in text[s:e]:
-            toks.extend(_split_token(text, s, e))
-        else:
-            toks.append((s, e))
-    lower_words = {m.group(0) for m in re.finditer(r"\b[a-z][a-z]+\b", text)}
+    toks = _detection_tokens(text)
+    lower_words = set(_LOWER_WORD.findall(text))
     sents = sentence_spans(text)
     sentence_starts = {s for s, _ in sents}
     demonyms = gazetteer.demonyms()
@@ -250,10 +250,14 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
     first_words = gazetteer.first_words()
     common_names = personal_names()
     needs_cue = _needs_cue()
+    commons: dict[int, bool] = {}  # token start -> a common word (tokens never share a start)
 
     def common(s: int, e: int) -> bool:
-        w = fold(text[s:e])
-        return w in _ALWAYS_SKIP or w in lower_words or w in _CONNECTORS
+        c = commons.get(s)
+        if c is None:
+            w = fold(text[s:e])
+            c = commons[s] = w in _ALWAYS_SKIP or w in lower_words or w in _CONNECTORS
+        return c
 
     def unknown_cap(k: int, run: list[tuple[int, int]]) -> bool:
         """Run token k is a capitalised word that is no common word (maybe part of a person's name)."""
@@ -261,24 +265,37 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                                                                    and run[k][1] - run[k][0] <= 3)
 
     for run in _runs(text, toks):
+        n = len(run)
+        words = [text[a:b] for a, b in run]
+        ends: list[int | None] = [None] * n  # each token's end without a possessive ending (on demand)
         i = 0
         prev_unmatched = False
-        while i < len(run):
+        while i < n:
             matched = False
-            for j in range(min(len(run), i + 6) - 1, i - 1, -1):
-                s, e = run[i][0], run[j][1]
-                if text[run[j][0]:e].lower() in _CONNECTORS:
+            s = run[i][0]
+            # every span from token i starts with its first letter: a lower-case one names nothing
+            if words[i][:1].isupper():
+                head = fold(words[i])
+                head_skip = head in _ALWAYS_SKIP and head not in _NAME_ABBR
+                last = min(n, i + 6) - 1
+                if last > i and ((head_skip and head not in _DIRECTIONS)
+                                 or normalize(text[s:run[i + 1][1]]).split(" ", 1)[0] not in first_words):
+                    last = i  # "West" alone may be skipped but "West Virginia" not; no multi-word name starts so
+            else:
+                head_skip, last = False, i - 1
+            for j in range(last, i - 1, -1):
+                if words[j].lower() in _CONNECTORS:
                     continue
-                if j > i and normalize(text[s:run[i + 1][1]]).split(" ", 1)[0] not in first_words:
-                    continue  # no multi-word name starts with this word
-                e = _strip_possessive(text, s, e)
+                e = ends[j]
+                if e is None:
+                    # the ending depends on the token alone: tokens never end with an apostrophe run that
+                    # reaches into the token before them
+                    e = ends[j] = _strip_possessive(text, run[j][0], run[j][1])
                 name = text[s:e]
                 key = fold(name)
-                head = fold(text[s:run[i][1]])
-                if key in _ALWAYS_SKIP or not _is_cap(name) or (
-                        head in _ALWAYS_SKIP and head not in _NAME_ABBR and not (j > i and head in _DIRECTIONS)):
-                    continue  # "West" alone is no place; "West Virginia", "South Charleston" are
                 single = i == j
+                if key in _ALWAYS_SKIP or (single and head_skip):
+                    continue
                 acronym = name.isupper()
                 if single and acronym and name.isalpha() and len(name) > 3 and not _dateline(text, s, e):
                     continue  # "POLICE": shouting, not a place; "CHARLESTON, W.Va. --" is a dateline
@@ -315,7 +332,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                     continue  # "Jones" after "Bob Jones" in the same text: the person, not Jones, Oklahoma
                 if single and s in sentence_starts and all(c.score < 1 for c in cands):
                     continue  # a capitalised first word that only looks like a place name ("Prime" ~ Perm)
-                nxt = text[run[j + 1][0]:run[j + 1][1]].lower() if j + 1 < len(run) else ""
+                nxt = words[j + 1].lower() if j + 1 < n else ""
                 if nxt in _PERSON_BEFORE:
                     continue  # "Prime Minister", "Attorney General": part of a title
                 if _strong_place(cands, name) and fold(name) not in common_names:
@@ -338,6 +355,25 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 i += 1
             else:
                 prev_unmatched = False
+    return out
+
+
+def _detection_tokens(text: str) -> list[tuple[int, int]]:
+    """The tokens of :func:`_tokens`, hyphenated ones cut by :func:`_split_token`."""
+    out: list[tuple[int, int]] = []
+    for m in _TOKEN_FAST.finditer(text):
+        s, e = m.span()
+        if m.lastindex == 1:  # a dotted abbreviation ("U.S.", "U.K."): the final period is part of the name
+            out.append((s, e))
+            continue
+        word = m.group().rstrip(".-’'")  # trailing punctuation that the token pattern swallowed
+        if not word:
+            continue
+        e = s + len(word)
+        if "-" in word:
+            out.extend(_split_token(text, s, e))
+        else:
+            out.append((s, e))
     return out
 
 
