@@ -506,8 +506,8 @@ class Gazetteer:
                 offsets = table.offsets[TIER_SKELETON]
                 start = offsets[n]
                 stop = min(offsets[n + 1], start + _CITY_ROWS)
-                places, keys = table.places[TIER_SKELETON], table.normal_keys
-                aliases = [keys[a] for a in table.skeleton_aliases[start:stop]]
+                places = table.places[TIER_SKELETON]
+                aliases = table.skeleton_alias_keys[start:stop]
                 for h in _maybe_close(norm, aliases):  # in row order
                     r = _ratio(norm, aliases[h])
                     if r >= MIN_SKELETON_RATIO:

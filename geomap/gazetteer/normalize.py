@@ -139,7 +139,13 @@ def skeleton(name: str) -> str:
         The first letter followed by the consonant skeleton of the rest, with
         transliteration variants folded and doubled letters collapsed.
     """
-    key = normalize(name).replace(" ", "")
+    return _key_skeleton(normalize(name))
+
+
+@lru_cache(maxsize=65536)
+def _key_skeleton(norm: str) -> str:
+    """:func:`skeleton` of a normal key (``normalize`` leaves a normal key as it is, so it is not redone)."""
+    key = norm.replace(" ", "")
     if not key:
         return ""
     for old, new in _TRANSLIT:
@@ -161,7 +167,7 @@ def name_keys(name: str) -> tuple[str, str]:
     match on their normal key.
     """
     norm = normalize(name)
-    skel = skeleton(norm) if len(norm.replace(" ", "")) >= 5 else ""
+    skel = _key_skeleton(norm) if len(norm.replace(" ", "")) >= 5 else ""
     if len(skel) < 3:
         skel = ""
     return norm, skel
