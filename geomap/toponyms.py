@@ -39,10 +39,11 @@ _CONNECTORS = {"de", "del", "della", "di", "da", "do", "dos", "das", "du", "des"
 #: start with a lower-case ASCII letter (capitalised or non-ASCII); other words only separate runs
 _TOKEN = re.compile(r"(?:[A-Z][a-z]{0,2}\.){2,}|\b(?:" + "|".join(sorted(_CONNECTORS, key=len, reverse=True))
                     + r")\b|[^\W\d_a-z][\w’'.\-]*", re.UNICODE)
-#: :data:`_TOKEN` with its dotted abbreviations as group 1, the capitalised words tried before the connectors
-#: (no text starts both) and a connector tried only where a lower-case letter starts a word: the same tokens
-_TOKEN_FAST = re.compile(r"((?:[A-Z][a-z]{0,2}\.){2,})|[^\W\d_a-z][\w’'.\-]*|(?=[a-z])\b(?:"
-                         + "|".join(sorted(_CONNECTORS, key=len, reverse=True)) + r")\b")
+#: the capitalised tokens of :data:`_TOKEN`: its first character, then the rest of a dotted abbreviation
+#: (group 1, when that character is an ASCII capital) or of a word
+_CAP_TOKEN = re.compile(r"[^\W\d_a-z](?:(?<=[A-Z])([a-z]{0,2}\.(?:[A-Z][a-z]{0,2}\.)+)|[\w’'.\-]*)")
+#: a connector of :data:`_TOKEN` at a given position (after a space or a hyphen: a word starts there)
+_CONNECTOR_AT = re.compile(r"(?:" + "|".join(sorted(_CONNECTORS, key=len, reverse=True)) + r")\b")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
 _SUFFIXES = ("-based", "-born", "-led", "-backed", "-bound", "-style", "-run", "-area", "-held", "-controlled",
              "-owned", "-made", "-registered", "-bred", "-raised")
@@ -79,6 +80,9 @@ _LOCATIVE = {"in", "near", "at", "from", "to", "outside", "into", "across", "aro
 _DOTTED = re.compile(r"(?:[A-Z][a-z]{0,2}\.){2,}")
 _PATRONYMIC = {"ben", "bin", "ibn", "bint"}
 _BOUNDARY = re.compile(r"[.!?]+[\"”»'’)]*(?=\s|$)|\n")
+#: :data:`_BOUNDARY` as one character class then the rest, so the regex engine skips to candidates
+_BOUNDARY_FAST = re.compile(r"[.!?\n](?:(?<=[.!?])[.!?]*[\"”»'’)]*(?=\s|$)|(?<=\n))")
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _WORD_BEFORE = re.compile(r"[\w.]+$")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "col", "capt", "lt", "sgt", "sen", "rep", "gov", "prof",
                   "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul",
@@ -107,12 +111,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """
     spans = []
     start = 0
-    for m in _BOUNDARY.finditer(text):
+    for m in _BOUNDARY_FAST.finditer(text):
         end = m.end()
         if m.group(0)[0] == ".":
             word = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
             w = word.group(0) if word else ""
-            if (len(w) == 1 and w.isupper()) or w.lower() in _ABBREVIATIONS or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", w):
+            if (len(w) == 1 and w.isupper()) or w.lower() in _ABBREVIATIONS or _INITIALS.fullmatch(w):
                 continue
         _add_span(text, start, end, spans)
         start = end
@@ -359,21 +363,44 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
 
 
 def _detection_tokens(text: str) -> list[tuple[int, int]]:
-    """The tokens of :func:`_tokens`, hyphenated ones cut by :func:`_split_token`."""
+    """The tokens runs are made of: those of :func:`_tokens`, hyphenated ones cut by :func:`_split_token`,
+    and of the lower-case connectors only those that may continue a run.
+
+    Capitalised tokens come from one scan whose every match starts with one character class
+    (so the regex engine skips to them). A connector can join a run only right after a token
+    of it, past one space, a hyphen or ". "; so connectors are looked for only there, after
+    each token kept. The connectors left out would only have ended a run, and the gap text
+    that replaces them ends it too ("Tunis, de Paris": two runs either way), so :func:`_runs`
+    and :func:`_surnames` see the same runs and pairs.
+    """
     out: list[tuple[int, int]] = []
-    for m in _TOKEN_FAST.finditer(text):
+    connector_at = _CONNECTOR_AT.match
+    for m in _CAP_TOKEN.finditer(text):
         s, e = m.span()
         if m.lastindex == 1:  # a dotted abbreviation ("U.S.", "U.K."): the final period is part of the name
             out.append((s, e))
-            continue
-        word = m.group().rstrip(".-’'")  # trailing punctuation that the token pattern swallowed
-        if not word:
-            continue
-        e = s + len(word)
-        if "-" in word:
-            out.extend(_split_token(text, s, e))
         else:
-            out.append((s, e))
+            word = m.group().rstrip(".-’'")  # trailing punctuation that the token pattern swallowed
+            if not word:
+                continue
+            e = s + len(word)
+            if "-" in word:
+                out.extend(_split_token(text, s, e))
+            else:
+                out.append((s, e))
+        while True:  # connectors continuing the run: "Ben de la ..."
+            c = text[e:e + 1]
+            if c == " " or c == "-":
+                q = e + 1
+            elif c == "." and text[e + 1:e + 2] == " ":
+                q = e + 2
+            else:
+                break
+            k = connector_at(text, q)
+            if k is None:
+                break
+            e = k.end()
+            out.append((q, e))
     return out
 
 

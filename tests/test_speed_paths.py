@@ -232,3 +232,48 @@ def test_name_keys_fast_paths_agree_with_the_plain_forms(gaz):
         assert fold(s) == old_fold(s), s
         assert normalize(s) == old_normalize(s), s
         assert skeleton(s) == old_skeleton(s), s
+
+
+def _perturbed_texts(n: int = 4000) -> list[str]:
+    import random
+
+    rng = random.Random(11)
+    pieces = ["Ben", " de ", " la ", "-", ". ", "St.", " Al-", "U.S.", "’s", "'", "\n", " ", "Tunis", "el", " y ",
+              "Gaza-Israel", "-based", "Mr.", "Jones", ", 45,", " said", "É", "é", "de-", "DE", " of ", "of", "X.Y.",
+              "a.b", "!", "?", '"', ")", "”", "Tripoli's", " Van ", "ibn "]
+    texts = ["Clashes in Ben Guerdane, Tunisia, near the Libyan border. Mr. Essid, of St. Louis, said so!",
+             "Trainers from the U.K. arrived. Fighting in Tunis, de la Paris and Ras Jedir-based units."]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 25))) for _ in range(n)]
+    return texts
+
+
+def test_detection_tokens_make_the_same_runs_pairs_and_sentences():
+    import re
+
+    from geomap import toponyms as T
+
+    def old_sentences(text):
+        spans, start = [], 0
+        for m in T._BOUNDARY.finditer(text):
+            end = m.end()
+            if m.group(0)[0] == ".":
+                word = T._WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
+                w = word.group(0) if word else ""
+                if (len(w) == 1 and w.isupper()) or w.lower() in T._ABBREVIATIONS or re.fullmatch(
+                        r"(?:[A-Za-z]\.)+[A-Za-z]", w):
+                    continue
+            T._add_span(text, start, end, spans)
+            start = end
+        T._add_span(text, start, len(text), spans)
+        return spans
+
+    for text in _perturbed_texts():
+        old = []
+        for s, e in T._tokens(text):
+            old.extend(T._split_token(text, s, e) if "-" in text[s:e] else [(s, e)])
+        new = T._detection_tokens(text)
+        lower = set(re.findall(r"\b[a-z][a-z]+\b", text))
+        assert set(new) <= set(old), text
+        assert list(T._runs(text, new)) == list(T._runs(text, old)), text
+        assert T._surnames(text, new, lower) == T._surnames(text, old, lower), text
+        assert T.sentence_spans(text) == old_sentences(text), text
