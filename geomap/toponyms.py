@@ -243,9 +243,10 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
     cache: dict[str, list[Candidate]] = {}
 
     def lookup(name: str) -> list[Candidate]:
-        if name not in cache:
-            cache[name] = gazetteer.lookup(name, fuzzy=False)
-        return cache[name]
+        found = cache.get(name)
+        if found is None:
+            found = cache[name] = gazetteer.lookup(name, fuzzy=False)
+        return found
 
     def lookup_country(name: str) -> bool:
         return any(c.feature == "country" and c.score >= 1 for c in lookup(name))
