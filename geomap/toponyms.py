@@ -170,18 +170,22 @@ def _is_cap(word: str) -> bool:
 def _runs(text: str, toks: list[tuple[int, int]]) -> Iterable[list[tuple[int, int]]]:
     """Runs of capitalised tokens, connectors allowed inside, separated by no more than a space."""
     run: list[tuple[int, int]] = []
-    for s, e in toks:
-        word = text[s:e]
-        gap = text[run[-1][1]:s] if run else ""
-        # "St. Petersburg", "Ft. Worth": an abbreviation's period does not end the name
-        gap_ok = bool(run) and (gap in (" ", "-") or (gap == ". " and text[run[-1][0]:run[-1][1]].lower() in _NAME_ABBR))
-        if _is_cap(word):
+    for tok in toks:
+        s, e = tok
+        if run:
+            ps, pe = run[-1]
+            gap = text[pe:s]
+            # "St. Petersburg", "Ft. Worth": an abbreviation's period does not end the name
+            gap_ok = gap == " " or gap == "-" or (gap == ". " and text[ps:pe].lower() in _NAME_ABBR)
+        else:
+            gap_ok = False
+        if e > s and text[s].isupper():  # the token is capitalised
             if run and not gap_ok:
                 yield run
                 run = []
-            run.append((s, e))
-        elif word.lower() in _CONNECTORS and run and gap_ok:
-            run.append((s, e))
+            run.append(tok)
+        elif gap_ok and text[s:e].lower() in _CONNECTORS:  # gap_ok implies a run is open
+            run.append(tok)
         else:
             if run:
                 yield run
@@ -518,8 +522,11 @@ def _surnames(text: str, toks: list[tuple[int, int]], lower_words: set[str]) -> 
     out: set[str] = set()
     for k in range(1, len(toks)):
         (s0, e0), (s1, e1) = toks[k - 1], toks[k]
+        gap = text[e0:s1]
+        if gap != " " and gap != ". ":
+            continue
         first, last = text[s0:e0], text[s1:e1]
-        if not (first[:1].isupper() and last[:1].isupper()) or text[e0:s1] not in (" ", ". "):
+        if not (first[:1].isupper() and last[:1].isupper()):
             continue
         if last.lower() in lower_words or fold(last) in _ALWAYS_SKIP:
             continue
