@@ -46,6 +46,7 @@ _SPECIAL = str.maketrans(
     }
 )
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_ALNUM_RUN = re.compile(r"[0-9a-z]+")
 # Arabic definite article, with its sun-letter assimilations, as a separate token.
 _ARTICLE = {"el", "al", "ad", "adh", "ar", "as", "at", "az", "an", "ash", "ath", "ed", "er", "es", "et", "ez", "en"}
 _BEN = {"bin", "ibn", "ben", "bn"}
@@ -74,8 +75,6 @@ _TRANSLIT = (
 _VOWELS = set("aeiou")
 _NO_VOWELS = str.maketrans("", "", "aeiou")
 _ARTICLE_OR_BEN = frozenset(_ARTICLE | _BEN)
-#: a run of one character (any, newlines too), for collapsing doubled letters
-_REPEATS = re.compile(r"(.)\1+", re.DOTALL)
 
 
 @lru_cache(maxsize=131072)
@@ -116,7 +115,7 @@ def normalize(name: str) -> str:
         Lower-case ASCII tokens separated by single spaces; ``""`` for a name
         with no letters or digits.
     """
-    tokens = _NON_ALNUM.sub(" ", fold(name)).split()
+    tokens = _ALNUM_RUN.findall(fold(name))  # the words left when every other character separates
     if not _ARTICLE_OR_BEN.intersection(tokens):  # most names: nothing to rewrite
         return " ".join(tokens)
     last = len(tokens) - 1
@@ -155,8 +154,11 @@ def _key_skeleton(norm: str) -> str:
     rest = key[1:].translate(_NO_VOWELS)
     # A final h after a vowel is a transliteration habit (Sabratah/Sabrata).
     rest = rest.rstrip("h") if len(rest) > 2 else rest
-    # doubled letters collapse (the first letter included)
-    return _REPEATS.sub(r"\1", key[0] + rest)
+    out = [key[0]]  # doubled letters collapse (the first letter included)
+    for ch in rest:
+        if ch != out[-1]:
+            out.append(ch)
+    return "".join(out)
 
 
 def name_keys(name: str) -> tuple[str, str]:
