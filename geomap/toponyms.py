@@ -39,6 +39,12 @@ _CONNECTORS = {"de", "del", "della", "di", "da", "do", "dos", "das", "du", "des"
 #: start with a lower-case ASCII letter (capitalised or non-ASCII); other words only separate runs
 _TOKEN = re.compile(r"(?:[A-Z][a-z]{0,2}\.){2,}|\b(?:" + "|".join(sorted(_CONNECTORS, key=len, reverse=True))
                     + r")\b|[^\W\d_a-z][\w’'.\-]*", re.UNICODE)
+#: the capitalised tokens of :data:`_TOKEN`: its first character, then the rest of a dotted abbreviation
+#: (group 1, when that character is an ASCII capital) or of a word
+_CAP_TOKEN = re.compile(r"[^\W\d_a-z](?:(?<=[A-Z])([a-z]{0,2}\.(?:[A-Z][a-z]{0,2}\.)+)|[\w’'.\-]*)")
+#: a connector of :data:`_TOKEN` at a given position (after a space or a hyphen: a word starts there)
+_CONNECTOR_AT = re.compile(r"(?:" + "|".join(sorted(_CONNECTORS, key=len, reverse=True)) + r")\b")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
 _SUFFIXES = ("-based", "-born", "-led", "-backed", "-bound", "-style", "-run", "-area", "-held", "-controlled",
              "-owned", "-made", "-registered", "-bred", "-raised")
 _ALWAYS_SKIP = {
@@ -74,6 +80,9 @@ _LOCATIVE = {"in", "near", "at", "from", "to", "outside", "into", "across", "aro
 _DOTTED = re.compile(r"(?:[A-Z][a-z]{0,2}\.){2,}")
 _PATRONYMIC = {"ben", "bin", "ibn", "bint"}
 _BOUNDARY = re.compile(r"[.!?]+[\"”»'’)]*(?=\s|$)|\n")
+#: :data:`_BOUNDARY` as one character class then the rest, so the regex engine skips to candidates
+_BOUNDARY_FAST = re.compile(r"[.!?\n](?:(?<=[.!?])[.!?]*[\"”»'’)]*(?=\s|$)|(?<=\n))")
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _WORD_BEFORE = re.compile(r"[\w.]+$")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "col", "capt", "lt", "sgt", "sen", "rep", "gov", "prof",
                   "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul",
@@ -102,12 +111,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """
     spans = []
     start = 0
-    for m in _BOUNDARY.finditer(text):
+    for m in _BOUNDARY_FAST.finditer(text):
         end = m.end()
         if m.group(0)[0] == ".":
             word = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
             w = word.group(0) if word else ""
-            if (len(w) == 1 and w.isupper()) or w.lower() in _ABBREVIATIONS or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", w):
+            if (len(w) == 1 and w.isupper()) or w.lower() in _ABBREVIATIONS or _INITIALS.fullmatch(w):
                 continue
         _add_span(text, start, end, spans)
         start = end
@@ -161,18 +170,22 @@ def _is_cap(word: str) -> bool:
 def _runs(text: str, toks: list[tuple[int, int]]) -> Iterable[list[tuple[int, int]]]:
     """Runs of capitalised tokens, connectors allowed inside, separated by no more than a space."""
     run: list[tuple[int, int]] = []
-    for s, e in toks:
-        word = text[s:e]
-        gap = text[run[-1][1]:s] if run else ""
-        # "St. Petersburg", "Ft. Worth": an abbreviation's period does not end the name
-        gap_ok = bool(run) and (gap in (" ", "-") or (gap == ". " and text[run[-1][0]:run[-1][1]].lower() in _NAME_ABBR))
-        if _is_cap(word):
+    for tok in toks:
+        s, e = tok
+        if run:
+            ps, pe = run[-1]
+            gap = text[pe:s]
+            # "St. Petersburg", "Ft. Worth": an abbreviation's period does not end the name
+            gap_ok = gap == " " or gap == "-" or (gap == ". " and text[ps:pe].lower() in _NAME_ABBR)
+        else:
+            gap_ok = False
+        if e > s and text[s].isupper():  # the token is capitalised
             if run and not gap_ok:
                 yield run
                 run = []
-            run.append((s, e))
-        elif word.lower() in _CONNECTORS and run and gap_ok:
-            run.append((s, e))
+            run.append(tok)
+        elif gap_ok and text[s:e].lower() in _CONNECTORS:  # gap_ok implies a run is open
+            run.append(tok)
         else:
             if run:
                 yield run
@@ -225,13 +238,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
         In text order, non-overlapping; each with the candidates its name may mean.
     """
     text = article.text
-    toks = []
-    for s, e in _tokens(text):
-        if "-" in text[s:e]:
-            toks.extend(_split_token(text, s, e))
-        else:
-            toks.append((s, e))
-    lower_words = {m.group(0) for m in re.finditer(r"\b[a-z][a-z]+\b", text)}
+    toks = _detection_tokens(text)
+    lower_words = set(_LOWER_WORD.findall(text))
     sents = sentence_spans(text)
     sentence_starts = {s for s, _ in sents}
     demonyms = gazetteer.demonyms()
@@ -239,9 +247,10 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
     cache: dict[str, list[Candidate]] = {}
 
     def lookup(name: str) -> list[Candidate]:
-        if name not in cache:
-            cache[name] = gazetteer.lookup(name, fuzzy=False)
-        return cache[name]
+        found = cache.get(name)
+        if found is None:
+            found = cache[name] = gazetteer.lookup(name, fuzzy=False)
+        return found
 
     def lookup_country(name: str) -> bool:
         return any(c.feature == "country" and c.score >= 1 for c in lookup(name))
@@ -250,10 +259,14 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
     first_words = gazetteer.first_words()
     common_names = personal_names()
     needs_cue = _needs_cue()
+    commons: dict[int, bool] = {}  # token start -> a common word (tokens never share a start)
 
     def common(s: int, e: int) -> bool:
-        w = fold(text[s:e])
-        return w in _ALWAYS_SKIP or w in lower_words or w in _CONNECTORS
+        c = commons.get(s)
+        if c is None:
+            w = fold(text[s:e])
+            c = commons[s] = w in _ALWAYS_SKIP or w in lower_words or w in _CONNECTORS
+        return c
 
     def unknown_cap(k: int, run: list[tuple[int, int]]) -> bool:
         """Run token k is a capitalised word that is no common word (maybe part of a person's name)."""
@@ -261,24 +274,37 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                                                                    and run[k][1] - run[k][0] <= 3)
 
     for run in _runs(text, toks):
+        n = len(run)
+        words = [text[a:b] for a, b in run]
+        ends: list[int | None] = [None] * n  # each token's end without a possessive ending (on demand)
         i = 0
         prev_unmatched = False
-        while i < len(run):
+        while i < n:
             matched = False
-            for j in range(min(len(run), i + 6) - 1, i - 1, -1):
-                s, e = run[i][0], run[j][1]
-                if text[run[j][0]:e].lower() in _CONNECTORS:
+            s = run[i][0]
+            # every span from token i starts with its first letter: a lower-case one names nothing
+            if words[i][:1].isupper():
+                head = fold(words[i])
+                head_skip = head in _ALWAYS_SKIP and head not in _NAME_ABBR
+                last = min(n, i + 6) - 1
+                if last > i and ((head_skip and head not in _DIRECTIONS)
+                                 or normalize(text[s:run[i + 1][1]]).split(" ", 1)[0] not in first_words):
+                    last = i  # "West" alone may be skipped but "West Virginia" not; no multi-word name starts so
+            else:
+                head_skip, last = False, i - 1
+            for j in range(last, i - 1, -1):
+                if words[j].lower() in _CONNECTORS:
                     continue
-                if j > i and normalize(text[s:run[i + 1][1]]).split(" ", 1)[0] not in first_words:
-                    continue  # no multi-word name starts with this word
-                e = _strip_possessive(text, s, e)
+                e = ends[j]
+                if e is None:
+                    # the ending depends on the token alone: tokens never end with an apostrophe run that
+                    # reaches into the token before them
+                    e = ends[j] = _strip_possessive(text, run[j][0], run[j][1])
                 name = text[s:e]
                 key = fold(name)
-                head = fold(text[s:run[i][1]])
-                if key in _ALWAYS_SKIP or not _is_cap(name) or (
-                        head in _ALWAYS_SKIP and head not in _NAME_ABBR and not (j > i and head in _DIRECTIONS)):
-                    continue  # "West" alone is no place; "West Virginia", "South Charleston" are
                 single = i == j
+                if key in _ALWAYS_SKIP or (single and head_skip):
+                    continue
                 acronym = name.isupper()
                 if single and acronym and name.isalpha() and len(name) > 3 and not _dateline(text, s, e):
                     continue  # "POLICE": shouting, not a place; "CHARLESTON, W.Va. --" is a dateline
@@ -315,7 +341,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                     continue  # "Jones" after "Bob Jones" in the same text: the person, not Jones, Oklahoma
                 if single and s in sentence_starts and all(c.score < 1 for c in cands):
                     continue  # a capitalised first word that only looks like a place name ("Prime" ~ Perm)
-                nxt = text[run[j + 1][0]:run[j + 1][1]].lower() if j + 1 < len(run) else ""
+                nxt = words[j + 1].lower() if j + 1 < n else ""
                 if nxt in _PERSON_BEFORE:
                     continue  # "Prime Minister", "Attorney General": part of a title
                 if _strong_place(cands, name) and fold(name) not in common_names:
@@ -338,6 +364,48 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 i += 1
             else:
                 prev_unmatched = False
+    return out
+
+
+def _detection_tokens(text: str) -> list[tuple[int, int]]:
+    """The tokens runs are made of: those of :func:`_tokens`, hyphenated ones cut by :func:`_split_token`,
+    and of the lower-case connectors only those that may continue a run.
+
+    Capitalised tokens come from one scan whose every match starts with one character class
+    (so the regex engine skips to them). A connector can join a run only right after a token
+    of it, past one space, a hyphen or ". "; so connectors are looked for only there, after
+    each token kept. The connectors left out would only have ended a run, and the gap text
+    that replaces them ends it too ("Tunis, de Paris": two runs either way), so :func:`_runs`
+    and :func:`_surnames` see the same runs and pairs.
+    """
+    out: list[tuple[int, int]] = []
+    connector_at = _CONNECTOR_AT.match
+    for m in _CAP_TOKEN.finditer(text):
+        s, e = m.span()
+        if m.lastindex == 1:  # a dotted abbreviation ("U.S.", "U.K."): the final period is part of the name
+            out.append((s, e))
+        else:
+            word = m.group().rstrip(".-’'")  # trailing punctuation that the token pattern swallowed
+            if not word:
+                continue
+            e = s + len(word)
+            if "-" in word:
+                out.extend(_split_token(text, s, e))
+            else:
+                out.append((s, e))
+        while True:  # connectors continuing the run: "Ben de la ..."
+            c = text[e:e + 1]
+            if c == " " or c == "-":
+                q = e + 1
+            elif c == "." and text[e + 1:e + 2] == " ":
+                q = e + 2
+            else:
+                break
+            k = connector_at(text, q)
+            if k is None:
+                break
+            e = k.end()
+            out.append((q, e))
     return out
 
 
@@ -454,8 +522,11 @@ def _surnames(text: str, toks: list[tuple[int, int]], lower_words: set[str]) -> 
     out: set[str] = set()
     for k in range(1, len(toks)):
         (s0, e0), (s1, e1) = toks[k - 1], toks[k]
+        gap = text[e0:s1]
+        if gap != " " and gap != ". ":
+            continue
         first, last = text[s0:e0], text[s1:e1]
-        if not (first[:1].isupper() and last[:1].isupper()) or text[e0:s1] not in (" ", ". "):
+        if not (first[:1].isupper() and last[:1].isupper()):
             continue
         if last.lower() in lower_words or fold(last) in _ALWAYS_SKIP:
             continue

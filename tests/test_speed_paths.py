@@ -168,3 +168,112 @@ def test_document_wide_coherence_is_bit_identical_to_the_per_group_form():
         w = Weights() if trial % 3 else Weights(coherence_normalise=rng.choice([0.5, 1.0]),
                                                 coherence_temperature=rng.choice([0.05, 0.2]))
         assert coherence(lists, base, groups, w) == _coherence_per_group(lists, base, groups, w), trial
+
+
+def _old_keys():
+    """fold, normalize and skeleton as they were before their fast paths (the oracle)."""
+    import importlib
+    import re
+    import unicodedata
+
+    norm_module = importlib.import_module("geomap.gazetteer.normalize")  # the package re-exports normalize()
+
+    special, article, ben, translit = (norm_module._SPECIAL, norm_module._ARTICLE, norm_module._BEN,
+                                       norm_module._TRANSLIT)
+
+    def fold(text):
+        decomposed = unicodedata.normalize("NFKD", text.translate(special))
+        return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+    def normalize(name):
+        tokens = re.sub(r"[^0-9a-z]+", " ", fold(name)).split()
+        out = []
+        for i, tok in enumerate(tokens):
+            if tok in article and i + 1 < len(tokens):
+                out.append("al")
+            elif tok in ben and i + 1 < len(tokens):
+                out.append("ben")
+            else:
+                out.append(tok)
+        return " ".join(out)
+
+    def skeleton(name):
+        key = normalize(name).replace(" ", "")
+        if not key:
+            return ""
+        for old, new in translit:
+            key = key.replace(old, new)
+        head, rest = key[0], key[1:]
+        rest = "".join(ch for ch in rest if ch not in "aeiou")
+        rest = rest.rstrip("h") if len(rest) > 2 else rest
+        out = [head]
+        for ch in rest:
+            if ch != out[-1]:
+                out.append(ch)
+        return "".join(out)
+
+    return fold, normalize, skeleton
+
+
+def test_name_keys_fast_paths_agree_with_the_plain_forms(gaz):
+    import random
+
+    from geomap.gazetteer.normalize import fold, normalize, skeleton
+
+    old_fold, old_normalize, old_skeleton = _old_keys()
+    rng = random.Random(3)
+    alphabet = "aAbeEhHiouOUlLdDsSzZqQcCkKtTgGpP'`´’ -.,éüßøÆİı1\u0301\u0627\n"
+    words = ["El", "al", "Ben", "bin", "Ibn", "Ad", "Sabratha", "Şabrātah", "Guerdane", "O'Fallon", "Zürich",
+             "Qasr", "Shoe", "Khouribga", "Dhehiba", "Aïn", "Oued", "Ech", "São", "Łódź", "İzmir", "x"]
+    strings = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16))) for _ in range(20_000)]
+    strings += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 4))) for _ in range(5_000)]
+    strings += gaz.index.normal_keys()[::97] + gaz.index.table.name[::53]
+    for s in strings:
+        assert fold(s) == old_fold(s), s
+        assert normalize(s) == old_normalize(s), s
+        assert skeleton(s) == old_skeleton(s), s
+
+
+def _perturbed_texts(n: int = 4000) -> list[str]:
+    import random
+
+    rng = random.Random(11)
+    pieces = ["Ben", " de ", " la ", "-", ". ", "St.", " Al-", "U.S.", "’s", "'", "\n", " ", "Tunis", "el", " y ",
+              "Gaza-Israel", "-based", "Mr.", "Jones", ", 45,", " said", "É", "é", "de-", "DE", " of ", "of", "X.Y.",
+              "a.b", "!", "?", '"', ")", "”", "Tripoli's", " Van ", "ibn "]
+    texts = ["Clashes in Ben Guerdane, Tunisia, near the Libyan border. Mr. Essid, of St. Louis, said so!",
+             "Trainers from the U.K. arrived. Fighting in Tunis, de la Paris and Ras Jedir-based units."]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 25))) for _ in range(n)]
+    return texts
+
+
+def test_detection_tokens_make_the_same_runs_pairs_and_sentences():
+    import re
+
+    from geomap import toponyms as T
+
+    def old_sentences(text):
+        spans, start = [], 0
+        for m in T._BOUNDARY.finditer(text):
+            end = m.end()
+            if m.group(0)[0] == ".":
+                word = T._WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
+                w = word.group(0) if word else ""
+                if (len(w) == 1 and w.isupper()) or w.lower() in T._ABBREVIATIONS or re.fullmatch(
+                        r"(?:[A-Za-z]\.)+[A-Za-z]", w):
+                    continue
+            T._add_span(text, start, end, spans)
+            start = end
+        T._add_span(text, start, len(text), spans)
+        return spans
+
+    for text in _perturbed_texts():
+        old = []
+        for s, e in T._tokens(text):
+            old.extend(T._split_token(text, s, e) if "-" in text[s:e] else [(s, e)])
+        new = T._detection_tokens(text)
+        lower = set(re.findall(r"\b[a-z][a-z]+\b", text))
+        assert set(new) <= set(old), text
+        assert list(T._runs(text, new)) == list(T._runs(text, old)), text
+        assert T._surnames(text, new, lower) == T._surnames(text, old, lower), text
+        assert T.sentence_spans(text) == old_sentences(text), text

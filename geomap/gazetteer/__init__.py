@@ -286,6 +286,69 @@ def _ratio(a: str, b: str) -> float:
 
 
 _fuzz_ratio: Callable[[str, str], float] | None = None
+#: below this many aliases a Python loop beats one rapidfuzz batch call
+_BATCH_FROM = 6
+
+
+def _maybe_close(norm: str, aliases: Sequence[str]) -> Iterable[int]:
+    """Positions in ``aliases`` (ascending) whose :func:`_ratio` with ``norm`` may reach ``MIN_SKELETON_RATIO``.
+
+    A superset, never missing one: the lengths bound the ratio (at most twice the shorter
+    length over the sum of both), and long lists are screened by rapidfuzz in one call
+    with a cut-off a point below the floor; callers still compute the exact ratio.
+    """
+    if len(aliases) < _BATCH_FROM:
+        size = len(norm)
+        floor = MIN_SKELETON_RATIO - 1e-9
+        return [h for h, alias in enumerate(aliases)
+                if 2 * min(size, len(alias)) >= floor * (size + len(alias))]
+    global _extract, _ratio_scorer
+    if _extract is None:
+        from rapidfuzz.fuzz import ratio as _ratio_scorer
+        from rapidfuzz.process import extract as _extract
+    hits = _extract(norm, aliases, scorer=_ratio_scorer, score_cutoff=100 * MIN_SKELETON_RATIO - 1, limit=None)
+    return sorted(h for _, _, h in hits)
+
+
+_extract: Callable | None = None
+_ratio_scorer: Callable[[str, str], float] | None = None
+
+
+def _match_order(match: tuple) -> tuple[float, int, str]:
+    """Best match first: score, then population, then source id."""
+    return -match[0], -match[1], match[2]
+
+
+def _keep_entry(found: dict[str, tuple], cc: str | None, e: Entry, match: float, matched: str) -> None:
+    """Record a supplement/country match unless one as good is already recorded for the entry."""
+    if cc and e.country_code != cc:
+        return
+    score = round(match + e.bonus, 4)
+    old = found.get(e.source_id)
+    if old is None or score > old[0]:
+        found[e.source_id] = (score, e.population, e.source_id, e, matched)
+
+
+def _keep_places(found: dict[str, tuple], cc: str | None, table: NameTable, places: Iterable[int], score: float,
+                 matched: str) -> None:
+    """Record name-table places matched with ``score`` (rounded), as :func:`_keep_entry` does entries."""
+    ids, populations, countries = table.geonameid, table.population, table.cc
+    for k in places:
+        if cc and countries[k] != cc:
+            continue
+        sid = f"geonames:{ids[k]}"
+        old = found.get(sid)
+        if old is None or score > old[0]:
+            found[sid] = (score, populations[k], sid, k, matched)
+
+
+def _entry_candidate(e: Entry, score: float, matched: str) -> Candidate:
+    """A supplement/country entry as a candidate whose ``score`` (bonus included) is already rounded."""
+    return Candidate(
+        name=e.name, lat=e.lat, lon=e.lon, country_code=e.country_code, feature=e.feature,
+        population=e.population, source_id=e.source_id, score=score,
+        precision=e.precision, uncertainty_m=e.uncertainty_m, matched=matched,
+    )
 
 
 class Gazetteer:
@@ -412,67 +475,63 @@ class Gazetteer:
     ) -> tuple[Candidate, ...]:
         """Uncached :meth:`lookup`.
 
-        Matches are first gathered as ``(score, population, source_id, make)`` with the
-        score already rounded as the candidate will hold it; only the ``limit`` best are
-        then made into :class:`Candidate` objects.
+        Matches are first gathered as ``(score, population, source_id, what, matched)``
+        with the score already rounded as the candidate will hold it (``what`` is a
+        name-table position, an :class:`Entry` or a ready :class:`Candidate`); only the
+        ``limit`` best are then made into :class:`Candidate` objects.
         """
         norm = normalize(name)
         if not norm:
             return ()
         cc = country.upper() if country else None
-        found: dict[str, tuple[float, int, str, Callable[[], Candidate]]] = {}
+        found: dict[str, tuple] = {}
         memory = self._memory
         table = self.index.table
-        names, countries, populations, ids = table.name, table.cc, table.population, table.geonameid
-
-        def keep_entry(e: Entry, match: float, matched: str) -> None:
-            if cc and e.country_code != cc:
-                return
-            score = round(match + e.bonus, 4)  # as _from_entry rounds it
-            old = found.get(e.source_id)
-            if old is None or score > old[0]:
-                found[e.source_id] = (score, e.population, e.source_id,
-                                      lambda: self._from_entry(e, match, matched))
-
-        def keep_place(k: int, score: float, matched: str) -> None:
-            if cc and countries[k] != cc:
-                return
-            score = round(score, 4)
-            sid = f"geonames:{ids[k]}"
-            old = found.get(sid)
-            if old is None or score > old[0]:
-                found[sid] = (score, populations[k], sid, lambda: self._from_place(table, k, score, matched))
-
         for i, alias in memory.by_norm.get(norm, ()):
-            keep_entry(memory.entries[i], MATCH_EXACT, alias)
-        span = table.span(norm, TIER_NORMAL)
-        if span is not None:
-            places = table.places[TIER_NORMAL]
-            for r in range(span[0], min(span[1], span[0] + _CITY_ROWS)):
-                keep_place(places[r], MATCH_EXACT, norm)
+            _keep_entry(found, cc, memory.entries[i], MATCH_EXACT, alias)
+        n = table.keys[TIER_NORMAL].get(norm)
+        if n is not None:
+            offsets = table.offsets[TIER_NORMAL]
+            start = offsets[n]
+            _keep_places(found, cc, table, table.places[TIER_NORMAL][start:min(offsets[n + 1], start + _CITY_ROWS)],
+                         round(MATCH_EXACT, 4), norm)
         skel = name_keys(name)[1] if skeleton and not found else ""
         if skel:  # transliteration variants only when no spelling matches exactly
             for i, alias in memory.by_skel.get(skel, ()):
                 r = _ratio(norm, alias)
                 if r >= MIN_SKELETON_RATIO:
-                    keep_entry(memory.entries[i], MATCH_SKELETON_BASE + MATCH_SKELETON_SPAN * r * r, alias)
-            span = table.span(skel, TIER_SKELETON)
-            if span is not None:
+                    _keep_entry(found, cc, memory.entries[i], MATCH_SKELETON_BASE + MATCH_SKELETON_SPAN * r * r, alias)
+            n = table.keys[TIER_SKELETON].get(skel)
+            if n is not None:
+                offsets = table.offsets[TIER_SKELETON]
+                start = offsets[n]
+                stop = min(offsets[n + 1], start + _CITY_ROWS)
                 places = table.places[TIER_SKELETON]
-                for row in range(span[0], min(span[1], span[0] + _CITY_ROWS)):
-                    alias = table.alias(row)
-                    r = _ratio(norm, alias)
+                aliases = table.skeleton_alias_keys[start:stop]
+                for h in _maybe_close(norm, aliases):  # in row order
+                    r = _ratio(norm, aliases[h])
                     if r >= MIN_SKELETON_RATIO:
-                        keep_place(places[row], MATCH_SKELETON_BASE + MATCH_SKELETON_SPAN * r * r, alias)
+                        _keep_places(found, cc, table, (places[start + h],),
+                                     round(MATCH_SKELETON_BASE + MATCH_SKELETON_SPAN * r * r, 4), aliases[h])
         if fuzzy and not found:
             for cand in self._fuzzy(norm):
                 if cc and cand.country_code != cc:
                     continue
                 old = found.get(cand.source_id)
                 if old is None or cand.score > old[0]:
-                    found[cand.source_id] = (cand.score, cand.population, cand.source_id, lambda c=cand: c)
-        ranked = sorted(found.values(), key=lambda f: (-f[0], -f[1], f[2]))
-        return tuple(f[3]() for f in ranked[:limit])
+                    found[cand.source_id] = (cand.score, cand.population, cand.source_id, cand, "")
+        if not found:
+            return ()
+        ranked = sorted(found.values(), key=_match_order) if len(found) > 1 else list(found.values())
+        out = []
+        for score, _, _, what, matched in ranked[:limit]:
+            if type(what) is int:
+                out.append(self._from_place(table, what, score, matched))
+            elif isinstance(what, Entry):
+                out.append(_entry_candidate(what, score, matched))
+            else:
+                out.append(what)
+        return tuple(out)
 
     def _fuzzy(self, norm: str, limit: int = 10, cutoff: float = 85.0) -> Iterable[Candidate]:
         from rapidfuzz import fuzz, process

@@ -259,6 +259,8 @@ class NameTable:
         self.offsets = (_array_from(_INT32, parts["normal_offsets"]), _array_from(_INT32, parts["skeleton_offsets"]))
         self.places = (_array_from(_INT32, parts["normal_places"]), _array_from(_INT32, parts["skeleton_places"]))
         self.skeleton_aliases = _array_from(_INT32, parts["skeleton_aliases"])
+        #: the alias (a normal key) of every skeleton row, as strings: a key's aliases are one slice
+        self.skeleton_alias_keys: list[str] = [normal_keys[a] for a in self.skeleton_aliases]
         self.geonameid = _array_from(_INT64, parts["city_geonameid"])
         self.lat = _array_from(_FLOAT64, parts["city_lat"])
         self.lon = _array_from(_FLOAT64, parts["city_lon"])
@@ -284,7 +286,7 @@ class NameTable:
 
     def alias(self, row: int) -> str:
         """The normal key of the alias behind skeleton row ``row`` (a position in ``places[TIER_SKELETON]``)."""
-        return self.normal_keys[self.skeleton_aliases[row]]
+        return self.skeleton_alias_keys[row]
 
     def city(self, k: int, tier: int = TIER_NORMAL, alias: str = "") -> CityRow:
         """The city at position ``k`` as a :class:`CityRow`."""

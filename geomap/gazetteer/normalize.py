@@ -46,6 +46,7 @@ _SPECIAL = str.maketrans(
     }
 )
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_ALNUM_RUN = re.compile(r"[0-9a-z]+")
 # Arabic definite article, with its sun-letter assimilations, as a separate token.
 _ARTICLE = {"el", "al", "ad", "adh", "ar", "as", "at", "az", "an", "ash", "ath", "ed", "er", "es", "et", "ez", "en"}
 _BEN = {"bin", "ibn", "ben", "bn"}
@@ -72,6 +73,8 @@ _TRANSLIT = (
     ("z", "s"),
 )
 _VOWELS = set("aeiou")
+_NO_VOWELS = str.maketrans("", "", "aeiou")
+_ARTICLE_OR_BEN = frozenset(_ARTICLE | _BEN)
 
 
 @lru_cache(maxsize=131072)
@@ -88,6 +91,10 @@ def fold(text: str) -> str:
     str
         The folded string (same punctuation, ASCII letters where possible).
     """
+    if text.isascii():  # NFKD leaves ASCII as it is; of the special characters only ' and ` are ASCII
+        if "'" in text or "`" in text:
+            text = text.replace("'", "").replace("`", "")
+        return text.lower()
     text = text.translate(_SPECIAL)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
@@ -108,16 +115,12 @@ def normalize(name: str) -> str:
         Lower-case ASCII tokens separated by single spaces; ``""`` for a name
         with no letters or digits.
     """
-    tokens = _NON_ALNUM.sub(" ", fold(name)).split()
-    out = []
-    for i, tok in enumerate(tokens):
-        if tok in _ARTICLE and i + 1 < len(tokens):
-            out.append("al")
-        elif tok in _BEN and i + 1 < len(tokens):
-            out.append("ben")
-        else:
-            out.append(tok)
-    return " ".join(out)
+    tokens = _ALNUM_RUN.findall(fold(name))  # the words left when every other character separates
+    if not _ARTICLE_OR_BEN.intersection(tokens):  # most names: nothing to rewrite
+        return " ".join(tokens)
+    last = len(tokens) - 1
+    return " ".join("al" if tok in _ARTICLE and i < last else "ben" if tok in _BEN and i < last else tok
+                    for i, tok in enumerate(tokens))
 
 
 @lru_cache(maxsize=65536)
@@ -135,16 +138,23 @@ def skeleton(name: str) -> str:
         The first letter followed by the consonant skeleton of the rest, with
         transliteration variants folded and doubled letters collapsed.
     """
-    key = normalize(name).replace(" ", "")
+    return _key_skeleton(normalize(name))
+
+
+@lru_cache(maxsize=65536)
+def _key_skeleton(norm: str) -> str:
+    """:func:`skeleton` of a normal key (``normalize`` leaves a normal key as it is, so it is not redone)."""
+    key = norm.replace(" ", "")
     if not key:
         return ""
     for old, new in _TRANSLIT:
-        key = key.replace(old, new)
-    head, rest = key[0], key[1:]
-    rest = "".join(ch for ch in rest if ch not in _VOWELS)
+        if old in key:
+            key = key.replace(old, new)
+    # the first letter, then the rest without vowels
+    rest = key[1:].translate(_NO_VOWELS)
     # A final h after a vowel is a transliteration habit (Sabratah/Sabrata).
     rest = rest.rstrip("h") if len(rest) > 2 else rest
-    out = [head]
+    out = [key[0]]  # doubled letters collapse (the first letter included)
     for ch in rest:
         if ch != out[-1]:
             out.append(ch)
@@ -159,7 +169,7 @@ def name_keys(name: str) -> tuple[str, str]:
     match on their normal key.
     """
     norm = normalize(name)
-    skel = skeleton(norm) if len(norm.replace(" ", "")) >= 5 else ""
+    skel = _key_skeleton(norm) if len(norm.replace(" ", "")) >= 5 else ""
     if len(skel) < 3:
         skel = ""
     return norm, skel

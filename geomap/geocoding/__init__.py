@@ -149,7 +149,8 @@ def resolve_detections(
         threshold = weights.threshold if own[g].countries else weights.threshold - weights.no_context_relief
         best = ranked[0] if ranked and ranked[0].score >= threshold else None
         resolved[g] = Resolution(d, best, tuple(ranked[1:4]))
-    return [resolved[g] if i == reps[g] else replace(resolved[g], detection=d)
+    # a later mention of a name: its first mention's resolution with its own detection
+    return [resolved[g] if i == reps[g] else Resolution(d, resolved[g].best, resolved[g].runner_up)
             for i, (g, d) in enumerate(zip(groups, detections))]
 
 
