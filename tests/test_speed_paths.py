@@ -8,6 +8,7 @@ import pytest
 
 from geomap.gazetteer import Gazetteer
 from geomap.gazetteer.index import TIER_NORMAL, TIER_SKELETON, build_index, open_index
+from geomap.geocoding.rank import _support_share
 
 
 def _city(gid: int, name: str, population: int, *alternates: str) -> dict:
@@ -104,7 +105,7 @@ def _coherence_per_group(candidate_lists, base, groups, w):
             c = cands[k]
             if c.feature in ("country", "continent") or wt / total < 0.02:
                 continue
-            rows.append((g, c.lat, c.lon, c.uncertainty_m / 1000.0, wt / total))
+            rows.append((g, c.lat, c.lon, c.uncertainty_m / 1000.0, wt / total * _support_share(c.score, w)))
     if not rows:
         return out
     arr = np.asarray([r[1:] for r in rows], dtype=float)
@@ -143,6 +144,7 @@ def test_document_wide_coherence_is_bit_identical_to_the_per_group_form():
     from geomap.model import Candidate
 
     rng = random.Random(7)
+    match_scores = [1.0, 1.0, 0.9, 0.55]
     features = ["populated place"] * 6 + ["admin1", "admin2", "country", "continent", "region"]
     for trial in range(300):
         n_groups = rng.randint(1, 9)
@@ -156,6 +158,7 @@ def test_document_wide_coherence_is_bit_identical_to_the_per_group_form():
                 lon = centre[1] + rng.gauss(0, 2.5) if near else rng.uniform(-180, 180)
                 cands.append(Candidate(f"p{g}.{k}", max(-90.0, min(90.0, lat)), lon, "US", rng.choice(features),
                                        rng.randint(0, 10**6), f"id:{g}:{k}",
+                                       score=rng.choice(match_scores),
                                        uncertainty_m=rng.choice([0.0, 0.0, 15_000.0, rng.uniform(0, 400_000)])))
             per_group.append(cands)
         # group ids need not be in first-appearance order, and a name may come more than once
