@@ -280,3 +280,17 @@ def test_detection_tokens_make_the_same_runs_pairs_and_sentences():
         assert list(T._runs(text, new)) == list(T._runs(text, old)), text
         assert T._surnames(text, new, lower) == T._surnames(text, old, lower), text
         assert T.sentence_spans(text) == old_sentences(text), text
+
+
+def test_fast_candidates_equal_constructed_ones(gaz):
+    from geomap.gazetteer import _new_candidate
+    from geomap.model import Candidate
+
+    fields = ("Tripoli", 32.88, 13.19, "LY", "populated place", 1150989, "geonames:2210247", 1.0, 1, 0.0, "tripoli")
+    fast, plain = _new_candidate(*fields), Candidate(*fields)
+    assert fast == plain and hash(fast) == hash(plain) and repr(fast) == repr(plain)
+    assert list(vars(fast).items()) == list(vars(plain).items())
+    with pytest.raises(AttributeError):
+        fast.name = "x"  # still frozen
+    for c in gaz.lookup("Tripoli") + gaz.lookup("Tunisia") + gaz.lookup("Ben Guerdane"):
+        assert c == Candidate(**vars(c)) and type(c) is Candidate

@@ -344,11 +344,42 @@ def _keep_places(found: dict[str, tuple], cc: str | None, table: NameTable, plac
 
 def _entry_candidate(e: Entry, score: float, matched: str) -> Candidate:
     """A supplement/country entry as a candidate whose ``score`` (bonus included) is already rounded."""
-    return Candidate(
-        name=e.name, lat=e.lat, lon=e.lon, country_code=e.country_code, feature=e.feature,
-        population=e.population, source_id=e.source_id, score=score,
-        precision=e.precision, uncertainty_m=e.uncertainty_m, matched=matched,
-    )
+    return _new_candidate(e.name, e.lat, e.lon, e.country_code, e.feature, e.population, e.source_id, score,
+                          e.precision, e.uncertainty_m, matched)
+
+
+#: the fields of :class:`Candidate`, in order, as :func:`_new_candidate` fills them
+_CANDIDATE_FIELDS = ("name", "lat", "lon", "country_code", "feature", "population", "source_id", "score", "precision",
+                     "uncertainty_m", "matched")
+
+
+def _candidate_factory() -> Callable[..., Candidate]:
+    """``Candidate(*fields)``, made without the frozen dataclass's eleven ``object.__setattr__`` calls.
+
+    The instance gets the very ``__dict__`` its ``__init__`` would give it (same keys, same
+    order), so it is equal, hashes and prints alike. Should :class:`Candidate` ever gain a
+    field, a ``__post_init__`` or slots, the plain constructor is used instead.
+    """
+    import dataclasses
+
+    if (tuple(f.name for f in dataclasses.fields(Candidate)) != _CANDIDATE_FIELDS
+            or hasattr(Candidate, "__post_init__") or "__slots__" in vars(Candidate)):
+        return Candidate
+    new, set_dict = object.__new__, object.__setattr__
+
+    def make(name: str, lat: float, lon: float, country_code: str, feature: str, population: int, source_id: str,
+             score: float, precision: int, uncertainty_m: float, matched: str) -> Candidate:
+        c = new(Candidate)
+        set_dict(c, "__dict__", {"name": name, "lat": lat, "lon": lon, "country_code": country_code,
+                                 "feature": feature, "population": population, "source_id": source_id,
+                                 "score": score, "precision": precision, "uncertainty_m": uncertainty_m,
+                                 "matched": matched})
+        return c
+
+    return make
+
+
+_new_candidate = _candidate_factory()
 
 
 class Gazetteer:
@@ -422,11 +453,9 @@ class Gazetteer:
     @staticmethod
     def _from_place(table: NameTable, k: int, score: float, matched: str) -> Candidate:
         """The city at position ``k`` of the name table; ``score`` is already rounded."""
-        return Candidate(
-            name=table.name[k], lat=table.lat[k], lon=table.lon[k], country_code=table.cc[k],
-            feature="populated place", population=table.population[k], source_id=f"geonames:{table.geonameid[k]}",
-            score=score, precision=PRECISION_POINT, uncertainty_m=0.0, matched=matched,
-        )
+        return _new_candidate(table.name[k], table.lat[k], table.lon[k], table.cc[k], "populated place",
+                              table.population[k], f"geonames:{table.geonameid[k]}", score, PRECISION_POINT, 0.0,
+                              matched)
 
     @staticmethod
     def _from_city(r: CityRow, score: float) -> Candidate:
