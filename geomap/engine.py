@@ -11,14 +11,12 @@ already known (gold spans in evaluation, or an analyst's own annotations).
 
 from __future__ import annotations
 
-import bisect
-
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from geomap.gazetteer import Gazetteer, default_gazetteer
 from geomap.gazetteer.normalize import fold
-from geomap.geocoding import Resolution, Weights, resolve_detections
+from geomap.geocoding import Resolution, Weights, joins, resolve_detections
 from geomap.model import Article, Candidate, Mention
 from geomap.toponyms import Detection, find_mentions, sentence_at, sentence_spans
 
@@ -172,25 +170,12 @@ def resolve_spans(
 
     # a region or country right after a span qualifies it even when it is no given span itself
     # ("Washington" in "Washington, D.C." when only "Washington" is one)
-    taken = sorted(spans)
-    ends = {e for _, e in spans}
     extra = [d for d in find_mentions(Article(id="text", path="", title="", text=text), gaz)
-             if not _overlaps(taken, d.mention.start, d.mention.end) and _follows(text, ends, d.mention.start)]
+             if not any(s < d.mention.end and d.mention.start < e for s, e in spans)
+             and any(joins(text, e, d.mention.start) for _, e in spans)]
     resolved = resolve_detections(detections + extra, countries=_context(context),
                                   weights=_replace(weights, threshold=-1e9), text=text)
     return _toponyms(resolved[:len(detections)])
-
-
-def _follows(text: str, ends: set[int], start: int) -> bool:
-    """Whether ``start`` is a comma away from one of ``ends`` ("Washington, D.C.")."""
-    return any(start - k in ends and text[start - k:start].strip() == "," for k in (1, 2, 3))
-
-
-def _overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
-    """Whether ``[start, end)`` overlaps one of the sorted ``spans``."""
-    i = bisect.bisect_left(spans, (end,))
-    return any(s < end and start < e for s, e in spans[max(0, i - 1):i + 1]) or any(
-        s < end and start < e for s, e in spans[:i] if e > start)
 
 
 def geoparse_frame(text: str, **kwargs):

@@ -16,7 +16,7 @@ from typing import Any
 from geomap.articles import Problem, read_articles
 from geomap.errors import InputError
 from geomap.gazetteer import Gazetteer, default_gazetteer
-from geomap.geocoding import Resolution, Weights, resolve_detections
+from geomap.geocoding import REGION_REACH, Resolution, Weights, resolve_detections
 from geomap.model import Article, Place
 from geomap.toponyms import find_mentions
 
@@ -123,8 +123,7 @@ def _admin1_lookup(gazetteer: Gazetteer) -> Callable[[float, float, str], str]:
             return ""
         d = np.asarray(measure.distance_m(lat, lon, [r.lat for r in regions], [r.lon for r in regions]))
         i = int(np.argmin(d))
-        # a region's radius is that of a disc of its area: its far corners lie up to about twice as far
-        return regions[i].name if d[i] <= 2.0 * max(regions[i].uncertainty_m, 20_000.0) else ""
+        return regions[i].name if d[i] <= REGION_REACH * max(regions[i].uncertainty_m, 20_000.0) else ""
 
     return admin1
 

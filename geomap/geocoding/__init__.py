@@ -7,7 +7,7 @@ list (empty when nothing matches), best first.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
@@ -25,6 +25,8 @@ __all__ = [
     "Weights",
     "resolve_detections",
     "qualifiers",
+    "joins",
+    "REGION_REACH",
 ]
 
 
@@ -116,16 +118,23 @@ def resolve_detections(
     coh = dict(zip((groups[i] for i in order),
                    coherence([cands[groups[i]] for i in order], base, [groups[i] for i in order], weights)))
     # regions the document names (states, counties) vouch for the places inside them
+    firsts: dict[int, Candidate | None] = {}
+
+    def first(g: int) -> Candidate | None:
+        """The first-pass best candidate of a group (country context and coherence only), ranked once."""
+        if g not in firsts:
+            top = rank(cands[g], own[g], weights, top=1, extra=coh[g]) if cands[g] else []
+            firsts[g] = top[0] if top else None
+        return firsts[g]
+
     regions = []
     anchors = []
-    firsts: dict[int, Candidate] = {}
     for g, c in cands.items():
-        if not c or not (weights.proximity > 0 or any(x.feature.startswith("admin") or x.feature == "country" for x in c)):
+        if not c or not (weights.proximity > 0 or any(x.feature.startswith("admin") for x in c)):
             continue
-        top = rank(c, own[g], weights, top=1, extra=coh[g])
-        if not top:
+        r = first(g)
+        if r is None:
             continue
-        r = firsts[g] = top[0]
         if r.feature.startswith("admin") and r.score >= weights.threshold:
             regions.append((r.lat, r.lon, max(r.uncertainty_m, REGION_MIN_RADIUS_M), r.matched))
         if (weights.proximity > 0 and r.feature not in ("country", "continent", "admin1")
@@ -133,8 +142,11 @@ def resolve_detections(
             anchors.append((r.lat, r.lon))
     regions = sorted(set(regions))
     anchors = sorted(set(anchors))
-    qualified = qualifiers(detections, groups, text, firsts, weights) if text and weights.qualifier else {}
-    state_named = {g for g, d in zip(groups, detections) if text and weights.qualifier and _called_a_state(text, d)}
+    qualified: dict[int, list[Candidate]] = {}
+    state_named: set[int] = set()
+    if text and weights.qualifier:
+        qualified = qualifiers(detections, groups, text, first, weights)
+        state_named = {g for g, d in zip(groups, detections) if _called_a_state(text, d)}
     resolved: dict[int, Resolution] = {}
     for g, i in reps.items():
         d = detections[i]
@@ -160,12 +172,17 @@ _QUALIFIER_GAP = re.compile(r"\s?,\s{0,2}")
 _LIST_GAP = re.compile(r"\s?,\s{0,2}|\s+(?:and|or|&)\s+|\s?/\s?")
 
 
+def joins(text: str, end: int, start: int, pattern: re.Pattern = _QUALIFIER_GAP) -> bool:
+    """Whether ``text[end:start]`` is what ``pattern`` allows between two names (by default a comma)."""
+    return start >= end and pattern.fullmatch(text, end, start) is not None
+
+
 def qualifiers(detections: Sequence[Detection], groups: Sequence[int], text: str,
-               firsts: Mapping[int, Candidate], weights: Weights = Weights()) -> dict[int, list[Candidate]]:
+               first: Callable[[int], Candidate | None], weights: Weights = Weights()) -> dict[int, list[Candidate]]:
     """The regions and countries that qualify names, per name group: "London, Ontario" → {London: [Ontario]}.
 
     A mention immediately followed by a comma and another mention whose likely place
-    (``firsts``, the first-pass best candidate of each group) is a country or an
+    (``first(group)``, the first-pass best candidate of its group) is a country or an
     administrative region is qualified by it, unless the two are part of a list
     ("Texas, Oklahoma and Kansas": a name before the first or after the second is
     joined to them by a comma or "and").
@@ -178,8 +195,9 @@ def qualifiers(detections: Sequence[Detection], groups: Sequence[int], text: str
         A group id per mention (same name, same group).
     text : str
         The document the offsets point into.
-    firsts : mapping of int to Candidate
-        The first-pass best candidate per group (groups without one cannot qualify).
+    first : callable
+        The first-pass best candidate of a group, ``None`` for none; called only for
+        groups in a qualifying position.
     weights : Weights
         ``threshold``: a qualifier must score at least this.
 
@@ -192,8 +210,7 @@ def qualifiers(detections: Sequence[Detection], groups: Sequence[int], text: str
     out: dict[int, list[Candidate]] = {}
 
     def joined(left: int, right: int, pattern: re.Pattern) -> bool:
-        a, b = detections[left].mention, detections[right].mention
-        return b.start >= a.end and pattern.fullmatch(text, a.end, b.start) is not None
+        return joins(text, detections[left].mention.end, detections[right].mention.start, pattern)
 
     for n in range(len(order) - 1):
         a, b = order[n], order[n + 1]
@@ -201,7 +218,7 @@ def qualifiers(detections: Sequence[Detection], groups: Sequence[int], text: str
             continue
         if (n > 0 and joined(order[n - 1], a, _LIST_GAP)) or (n + 2 < len(order) and joined(b, order[n + 2], _LIST_GAP)):
             continue  # a list of names, not a name and its region
-        q = firsts.get(groups[b])
+        q = first(groups[b])
         if q is None or q.score < weights.threshold or not (q.feature == "country" or q.feature.startswith("admin")):
             continue
         out.setdefault(groups[a], []).append(q)
@@ -220,7 +237,7 @@ def _called_a_state(text: str, d: Detection) -> bool:
 
 
 #: a region's radius is that of a disc of its area: its far corners lie up to about twice as far
-QUALIFIER_REACH = 2.0
+REGION_REACH = 2.0
 
 
 def _inside_bonus(candidates: Sequence[Candidate], regions: Sequence[Candidate], w: Weights) -> list[float]:
@@ -234,7 +251,7 @@ def _inside_bonus(candidates: Sequence[Candidate], regions: Sequence[Candidate],
                 c.country_code == q.country_code if q.feature == "country" else
                 c.country_code == q.country_code
                 and great_circle_km(c.lat, c.lon, q.lat, q.lon) * 1000
-                <= QUALIFIER_REACH * max(q.uncertainty_m, REGION_MIN_RADIUS_M))
+                <= REGION_REACH * max(q.uncertainty_m, REGION_MIN_RADIUS_M))
             for q in regions)
         out.append(w.qualifier if inside else 0.0)
     return out
