@@ -292,3 +292,20 @@ def test_a_county_named_in_full_is_meant_by_its_bare_name_later():
             "would be cut.")
     found = [t for t in geomap.geoparse(text) if t.text == "DeKalb"]
     assert found and found[0].place.feature == "admin2" and km(found[0], 33.77, -84.23) < 40
+
+
+@pytest.mark.parametrize("text, name, country", [
+    ("California has confirmed thirteen cases, three in Texas, two in Kansas, and one in Ohio. "
+     "New York has confirmed 28.", "California", "US"),
+    ("Illnesses in Canada occurred in British Columbia, Alberta, Manitoba, Ontario and New Brunswick.",
+     "Ontario", "CA"),
+])
+def test_a_state_among_states_is_the_state_not_its_namesake_town(text, name, country):
+    t = by_text(geomap.geoparse(text))[name]
+    assert (t.place.feature, t.place.country_code) == ("admin1", country)
+
+
+def test_a_state_among_states_does_not_outweigh_a_major_city_of_the_name():
+    text = "Officials in Washington met governors from Virginia and Maryland on Monday."
+    t = by_text(geomap.geoparse(text))["Washington"]
+    assert t.place.feature == "populated place" and km(t, 38.90, -77.04) < 30

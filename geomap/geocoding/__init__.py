@@ -129,12 +129,15 @@ def resolve_detections(
 
     regions = []
     anchors = []
+    admin1_of: dict[int, str] = {}  # group -> country of its first-pass best, when a state or province
     for g, c in cands.items():
         if not c or not (weights.proximity > 0 or any(x.feature.startswith("admin") for x in c)):
             continue
         r = first(g)
         if r is None:
             continue
+        if r.feature == "admin1" and r.score >= weights.threshold:
+            admin1_of[g] = r.country_code
         if r.feature.startswith("admin") and r.score >= weights.threshold:
             regions.append((r.lat, r.lon, max(r.uncertainty_m, REGION_MIN_RADIUS_M), r.matched))
         if (weights.proximity > 0 and r.feature not in ("country", "continent", "admin1")
@@ -154,6 +157,10 @@ def resolve_detections(
         extra = coh[g]
         if g in qualified:
             extra = [e + q for e, q in zip(extra, _inside_bonus(d.candidates, qualified[g], weights))]
+        if weights.peer_region and admin1_of and not _names_a_major_city(d.candidates):
+            peers = {cc for h, cc in admin1_of.items() if h != g}
+            extra = [e + (weights.peer_region if c.feature == "admin1" and c.score >= 1.0 and c.country_code in peers
+                          else 0.0) for e, c in zip(extra, d.candidates)]
         if g in state_named:  # "Washington state", "the state of New York": the state, not its namesake city
             extra = [e + (weights.qualifier if c.feature == "admin1" else 0.0) for e, c in zip(extra, d.candidates)]
         ranked = _prefer_city_over_its_region(rank(d.candidates, ctx2, weights, top=4, extra=extra))
@@ -234,6 +241,15 @@ def _called_a_state(text: str, d: Detection) -> bool:
     m = d.mention
     return (_STATE_AFTER.match(text, m.end) is not None
             or _STATE_BEFORE.search(text, max(0, m.start - 12), m.start) is not None)
+
+
+#: a city this populous is as likely meant by its name as a state of that name ("Washington")
+MAJOR_CITY = 500_000
+
+
+def _names_a_major_city(candidates: Sequence[Candidate]) -> bool:
+    """Whether the name is the own name of a city of at least :data:`MAJOR_CITY` people."""
+    return any(c.feature == "populated place" and c.score >= 1.0 and c.population >= MAJOR_CITY for c in candidates)
 
 
 #: a region's radius is that of a disc of its area: its far corners lie up to about twice as far

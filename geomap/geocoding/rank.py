@@ -60,6 +60,9 @@ class Weights:
     alternate_name: float = 0.3
     #: a place inside the region or country that qualifies its name ("London, Ontario", "Paris, Texas")
     qualifier: float = 0.5
+    #: a state or province when the document names other states or provinces of the same country
+    #: ("California has 13 cases, three in Texas, two in Kansas": California the state, not the town)
+    peer_region: float = 0.2
 
 
 @dataclass
