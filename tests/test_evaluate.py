@@ -210,13 +210,15 @@ def test_cli_reports_a_bad_file_in_one_line(tmp_path):
 
 # -- regression floor on the first 40 documents of each corpus -----------------------------------
 
-# Measured with admin regions, region context and leave-one-out country votes (first 40 docs):
-#   geovirus resolve acc161 0.736, auc 0.341; detect f1 0.806, precision 0.779, recall 0.835
-#   lgl      resolve acc161 0.796, auc 0.236; detect f1 0.750, precision 0.708, recall 0.798
-# The floors sit about 3 points below, so only a real regression fails; raise them as the engine improves.
+# Measured with derived admin areas, peer states and blended country points (first 40 docs):
+#   geovirus resolve acc161 0.824, auc 0.337; detect f1 0.842, precision 0.793, recall 0.897
+#   lgl      resolve acc161 0.873, auc 0.278; detect f1 0.826, precision 0.785, recall 0.873
+# (AUC rose when countries moved midway to their area centroid: a mention annotated at the exact
+# GeoNames point now misses it by up to 150 km; acc161 is the target.)
+# The floors sit 2-3 points below, so only a real regression fails; raise them as the engine improves.
 FLOORS = {
-    "geovirus": {"acc161": 0.75, "auc": 0.33, "f1": 0.82, "recall": 0.87},
-    "lgl": {"acc161": 0.84, "auc": 0.20, "f1": 0.79, "recall": 0.85},
+    "geovirus": {"acc161": 0.80, "auc": 0.36, "f1": 0.82, "recall": 0.87},
+    "lgl": {"acc161": 0.85, "auc": 0.30, "f1": 0.80, "recall": 0.85},
 }
 
 

@@ -174,3 +174,45 @@ def test_index_rebuilds_into_a_given_path(tmp_path):
     (row,) = ix.lookup("sabratha")
     assert row.geonameid == 1 and row.country_code == "LY"
     assert ix.lookup("nowhere") == []
+
+
+def _build_countries_module():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "build_countries.py"
+    spec = importlib.util.spec_from_file_location("build_countries", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_country_points_blend_two_conventions_only_when_close():
+    """Midway between the Factbook point and the area centroid when close; the Factbook point otherwise."""
+    from pyproj import Geod
+
+    bc = _build_countries_module()
+    geod = Geod(ellps="WGS84")
+    lat, lon = bc._blend(35.0, 105.0, (35.6, 103.6))  # ~140 km apart
+    for other in ((35.0, 105.0), (35.6, 103.6)):
+        assert geod.inv(lon, lat, other[1], other[0])[2] / 1000 <= bc.BLEND_KM / 2
+    assert (lat, lon) != (35.0, 105.0)
+    assert bc._blend(39.8, -98.6, (45.0, -110.0)) == (39.8, -98.6)  # farther than BLEND_KM: kept
+    assert bc._blend(10.0, 179.0, (10.0, -179.0)) == (10.0, 179.0)  # across the antimeridian: kept
+
+
+def test_shipped_country_points_lie_near_their_area_centroid():
+    """Every blended country sits within BLEND_KM / 2 of its polygon's area centroid (rebuild check)."""
+    from pyproj import Geod
+
+    from geomap.boundaries import load_countries
+    from geomap.gazetteer import load_countries_table
+
+    bc = _build_countries_module()
+    geod = Geod(ellps="WGS84")
+    centroids = bc._area_centroids(load_countries())
+    table = load_countries_table()
+    near = [cc for cc, (clat, clon) in centroids.items() if cc in table
+            and geod.inv(table[cc].lon, table[cc].lat, clon, clat)[2] / 1000 <= bc.BLEND_KM / 2 + 1]
+    assert {"CN", "AU", "SD", "LY", "JP"} <= set(near)
+    assert len(near) >= 200
