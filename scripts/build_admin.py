@@ -109,9 +109,13 @@ CURATED_ALIASES: dict[tuple[str, str], tuple[str, ...]] = {
 
 #: Countries whose second-level divisions are included. Measured on the evaluation corpora
 #: (README): US counties and British counties are named in news on their own ("Laurel
-#: County", "Suffolk"); elsewhere GeoNames' admin2 are mostly municipalities named like
-#: their town ("Comuna X", "Melbourne"): 12,466 more names for a handful of useful matches.
-ADMIN2 = ("US", "GB")
+#: County", "Suffolk"), and so are the provinces that GeoNames files as admin2 under a
+#: region (the Philippines' "Bulacan", Italy's and Spain's provinces); elsewhere GeoNames'
+#: admin2 are mostly municipalities named like their town ("Comuna X", "Melbourne"):
+#: 12,466 more names for a handful of useful matches.
+ADMIN2 = ("US", "GB", "PH", "IT", "ES")
+#: designations GeoNames puts before a province's name, dropped from the name (kept as an alias)
+PROVINCE_PREFIXES = ("Province of", "Provincia di", "Provincia de")
 
 #: Generic designations GeoNames keeps in some first-level names ("Henan Sheng",
 #: "Moscow Oblast", "Muhafazat Dimashq"): the name without them is added as an alias
@@ -497,7 +501,12 @@ def build_regions(cities: list[City], polygons: dict[str, object], *, admin2: tu
                 region.polygon = polygons[county["fips"]]
         else:
             rid = f"admin2:{cc}-{_slug(admin1)}-{_slug(name)}"
-            region = Region(rid, name, cc, "admin2", [], members)
+            prefix = next((p for p in PROVINCE_PREFIXES if name.startswith(p + " ")), None)
+            if prefix:  # "Province of Bulacan" is written "Bulacan"
+                name, aliases = name[len(prefix) + 1:], [name]
+            else:
+                aliases = []
+            region = Region(rid, name, cc, "admin2", aliases, members)
         if rid in regions:
             regions[rid].members.extend(members)
         else:

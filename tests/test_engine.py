@@ -309,3 +309,20 @@ def test_a_state_among_states_does_not_outweigh_a_major_city_of_the_name():
     text = "Officials in Washington met governors from Virginia and Maryland on Monday."
     t = by_text(geomap.geoparse(text))["Washington"]
     assert t.place.feature == "populated place" and km(t, 38.90, -77.04) < 30
+
+
+@pytest.mark.parametrize("text, name, lat, lon", [
+    ("Two patients were treated in Dallas on Friday.", "Dallas", 32.78, -96.81),
+    ("Hospitals in Rio de Janeiro and Sao Paulo reported cases.", "Rio de Janeiro", -22.91, -43.18),
+])
+def test_a_city_named_like_its_region_is_the_city(text, name, lat, lon):
+    t = by_text(geomap.geoparse(text))[name]
+    assert t.place.feature == "populated place" and km(t, lat, lon) < 20
+
+
+def test_a_province_filed_as_admin2_is_found_by_its_own_name():
+    text = "Pigs on farms in Pangasinan and Nueva Ecija, in the Philippines, tested positive."
+    found = by_text(geomap.geoparse(text))
+    for name, lat, lon in (("Pangasinan", 15.9, 120.3), ("Nueva Ecija", 15.6, 121.0)):
+        assert found[name].place.feature == "admin2" and found[name].place.country_code == "PH"
+        assert km(found[name], lat, lon) < 80

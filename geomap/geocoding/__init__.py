@@ -315,23 +315,29 @@ def _name_groups(detections: Sequence[Detection]) -> list[int]:
 
 #: a named region counts at least this far round its centre (small counties, city districts)
 REGION_MIN_RADIUS_M = 15_000.0
-#: a city holding at least this share of a same-named region's population stands for the region
-CITY_SHARE = 0.5
+#: a city bearing a region's name and holding at least this share of its people stands for it
+#: ("Dallas" the city, not Dallas County; "Rio de Janeiro" the city, not the state)
+CITY_SHARE = 0.2
+#: the share needed when the name is only an alternate name of the city ("Kiev" for Kyiv city vs Kiev oblast)
+CITY_SHARE_ALIAS = 0.5
 
 
 def _prefer_city_over_its_region(ranked: list[Candidate]) -> list[Candidate]:
     """"Tripoli" is the city, not the Tripoli district that is mostly the city.
 
     When the best candidate is an administrative region and a same-named populated
-    place inside it holds most of its population, the place is meant.
+    place inside it holds at least :data:`CITY_SHARE` of its population (:data:`CITY_SHARE_ALIAS`
+    when the name is only an alternate name of the place), the place is meant.
     """
     if len(ranked) < 2 or not ranked[0].feature.startswith("admin"):
         return ranked
     region = ranked[0]
+    from geomap.gazetteer.normalize import alternate_only
     from geomap.geocoding.rank import great_circle_km
 
     for i, c in enumerate(ranked[1:], 1):
-        if (c.feature == "populated place" and c.population >= CITY_SHARE * region.population
+        share = CITY_SHARE if not alternate_only(c) else CITY_SHARE_ALIAS
+        if (c.feature == "populated place" and c.population >= share * region.population
                 and great_circle_km(c.lat, c.lon, region.lat, region.lon) * 1000 <= max(region.uncertainty_m, 50_000)):
             return [replace(c, score=region.score), *ranked[:i], *ranked[i + 1:]]
     return ranked
