@@ -215,11 +215,14 @@ def _split_token(text: str, s: int, e: int) -> list[tuple[int, int]]:
 
 
 def _strip_possessive(text: str, s: int, e: int) -> int:
-    word = text[s:e]
-    for suf in ("’s", "'s", "’", "'"):
-        if word.endswith(suf):
-            return e - len(suf)
-    return e
+    """The end of ``text[s:e]`` without a possessive ending (``’s``, ``'s``, ``’``, ``'``)."""
+    last = text[e - 1] if e > s else ""
+    if last == "s":
+        return e - 2 if e - s >= 2 and text[e - 2] in _APOSTROPHES else e
+    return e - 1 if last in _APOSTROPHES else e
+
+
+_APOSTROPHES = ("’", "'")
 
 
 def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
@@ -268,10 +271,17 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
             c = commons[s] = w in _ALWAYS_SKIP or w in lower_words or w in _CONNECTORS
         return c
 
+    unknowns: dict[int, bool] = {}  # token start -> an unknown capitalised word
+
     def unknown_cap(k: int, run: list[tuple[int, int]]) -> bool:
         """Run token k is a capitalised word that is no common word (maybe part of a person's name)."""
-        return 0 <= k < len(run) and not common(*run[k]) and not (text[run[k][0]:run[k][1]].isupper()
-                                                                   and run[k][1] - run[k][0] <= 3)
+        if not 0 <= k < len(run):
+            return False
+        s, e = run[k]
+        u = unknowns.get(s)
+        if u is None:
+            u = unknowns[s] = not common(s, e) and not (text[s:e].isupper() and e - s <= 3)
+        return u
 
     for run in _runs(text, toks):
         n = len(run)
@@ -330,14 +340,14 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                         c.score >= 1 and (c.feature in ("country", "populated place") or c.feature.startswith("admin"))
                         for c in cands):
                     continue  # dotted abbreviations are places when they abbreviate one ("D.C.", "S.C.", "U.K.")
-                if single and not any(c.score >= 1 for c in cands) and name.endswith("s") and len(name) > 4:
+                if single and name.endswith("s") and len(name) > 4 and not any(c.score >= 1 for c in cands):
                     # "Libyas": an apostrophe lost in transmission
                     bare = lookup(name[:-1])
                     if any(c.feature == "country" and c.score >= 1 for c in bare):
                         cands, e, name = bare, e - 1, name[:-1]
                 if not cands:
                     continue
-                if single and not is_country_name(cands) and name in surnames:
+                if single and name in surnames and not is_country_name(cands):
                     continue  # "Jones" after "Bob Jones" in the same text: the person, not Jones, Oklahoma
                 if single and s in sentence_starts and all(c.score < 1 for c in cands):
                     continue  # a capitalised first word that only looks like a place name ("Prime" ~ Perm)
@@ -434,7 +444,10 @@ def _strong_place(cands: list[Candidate], name: str = "") -> bool:
 def _dateline(text: str, s: int, e: int) -> bool:
     """An upper-case word opening a line and followed by a comma or a dash: "CHARLESTON, W.Va. --"."""
     line_start = s == 0 or text[s - 1] == "\n" or text[max(0, s - 2):s] in (". ", "\n ")
-    return line_start and bool(re.match(r"(?:,\s|\s+(?:--|—|–|-)\s)", text[e:e + 5]))
+    return line_start and _DATELINE_AFTER.match(text[e:e + 5]) is not None
+
+
+_DATELINE_AFTER = re.compile(r"(?:,\s|\s+(?:--|—|–|-)\s)")
 
 
 def _extend(text: str, s: int, e: int, j: int, run: list[tuple[int, int]], cands: list[Candidate]) -> tuple[int, int]:
@@ -463,9 +476,13 @@ def _common_name_without_cue(text: str, s: int, e: int, name: str, cands: list[C
     if before and before[-1].lower() in _LOCATIVE:
         return False
     after = text[e:e + 20]
-    if re.match(r",\s+[A-Z]", after) or re.match(r"\s+(?:[A-Z][a-z]+\s+)?(?:County|Township|Parish)\b", after):
+    if _REGION_AFTER.match(after) or _COUNTY_AFTER.match(after):
         return False
     return True
+
+
+_REGION_AFTER = re.compile(r",\s+[A-Z]")
+_COUNTY_AFTER = re.compile(r"\s+(?:[A-Z][a-z]+\s+)?(?:County|Township|Parish)\b")
 
 
 def _word_list(filename: str) -> frozenset[str]:
@@ -531,12 +548,13 @@ def _surnames(text: str, toks: list[tuple[int, int]], lower_words: set[str]) -> 
         if last.lower() in lower_words or fold(last) in _ALWAYS_SKIP:
             continue
         after = text[e1:e1 + 14]
-        if (_FIRST_NAME_CUE.match(first) or re.match(r",\s*\d{1,3},", after) or _PERSON_AFTER.match(after)
+        if (_FIRST_NAME_CUE.match(first) or _AGE_AFTER.match(after) or _PERSON_AFTER.match(after)
                 or (first in _GIVEN_NAMES)):
             out.add(last)
     return out
 
 
+_AGE_AFTER = re.compile(r",\s*\d{1,3},")
 #: frequent English given names (a cue that the next capitalised word is a surname)
 _GIVEN_NAMES = set("""James John Robert Michael William David Richard Joseph Thomas Charles Christopher Daniel Matthew
 Anthony Mark Donald Steven Paul Andrew Joshua Kenneth Kevin Brian George Timothy Ronald Edward Jason Jeffrey Ryan
@@ -572,6 +590,9 @@ def _looks_like_person(text: str, s: int, e: int, prev_unknown: bool, next_unkno
         return True
     if before and before[-1].lower() in _PATRONYMIC and len(before) > 1 and before[-2][:1].isupper():
         return True  # "... Ben Mohamed": a patronymic, not "Ben Guerdane"
-    if j == i and re.match(r"\s+of\s+[A-Z]", text[e:e + 12]):
+    if j == i and _OF_AFTER.match(text[e:e + 12]):
         return True  # "Center of Strategic Studies": the head of an organisation's name
     return bool(_PERSON_AFTER.match(text[e:e + 20]))
+
+
+_OF_AFTER = re.compile(r"\s+of\s+[A-Z]")

@@ -372,3 +372,37 @@ def test_rescored_equals_replace():
         assert c.score == 1.0  # the original is left as it was
         with pytest.raises(AttributeError):
             fast.score = 2.0
+
+
+def test_within_m_answers_as_the_distance_it_skips():
+    import random
+
+    from geomap.geocoding.rank import great_circle_km, within_m
+
+    rng = random.Random(13)
+    for _ in range(200_000):
+        lat1, lon1 = rng.uniform(-90, 90), rng.uniform(-180, 180)
+        if rng.random() < 0.5:  # near each other, or near the antipode
+            lat2, lon2 = lat1 + rng.gauss(0, 3), lon1 + rng.gauss(0, 3)
+        else:
+            lat2, lon2 = rng.uniform(-90, 90), rng.uniform(-180, 180)
+        lat2 = max(-90.0, min(90.0, lat2 if rng.random() < 0.9 else -lat1))
+        d = great_circle_km(lat1, lon1, lat2, lon2) * 1000
+        for limit in (d, d - 1e-6, d + 1e-6, d * (1 + 1e-12), rng.uniform(0, 3e6), 15_000.0, 2e7):
+            assert within_m(lat1, lon1, lat2, lon2, limit) == (d <= limit)
+
+
+def test_strip_possessive_answers_as_the_plain_form():
+    from geomap import toponyms as T
+
+    def plain(text, s, e):
+        word = text[s:e]
+        for suf in ("’s", "'s", "’", "'"):
+            if word.endswith(suf):
+                return e - len(suf)
+        return e
+
+    for text in _perturbed_texts(1000) + ["s", "'s", "’", "x's", "Xs", "’s’s", "''"]:
+        for s in range(len(text) + 1):
+            for e in range(s, min(len(text), s + 6) + 1):
+                assert T._strip_possessive(text, s, e) == plain(text, s, e), (text, s, e)

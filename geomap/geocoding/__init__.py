@@ -244,7 +244,7 @@ REGION_REACH = 2.0
 
 def _inside_bonus(candidates: Sequence[Candidate], regions: Sequence[Candidate], w: Weights) -> list[float]:
     """``w.qualifier`` for each candidate inside one of the qualifying regions (a country: by its code)."""
-    from geomap.geocoding.rank import great_circle_km
+    from geomap.geocoding.rank import within_m
 
     out = []
     for c in candidates:
@@ -252,8 +252,7 @@ def _inside_bonus(candidates: Sequence[Candidate], regions: Sequence[Candidate],
             c.source_id != q.source_id and (
                 c.country_code == q.country_code if q.feature == "country" else
                 c.country_code == q.country_code
-                and great_circle_km(c.lat, c.lon, q.lat, q.lon) * 1000
-                <= REGION_REACH * max(q.uncertainty_m, REGION_MIN_RADIUS_M))
+                and within_m(c.lat, c.lon, q.lat, q.lon, REGION_REACH * max(q.uncertainty_m, REGION_MIN_RADIUS_M)))
             for q in regions)
         out.append(w.qualifier if inside else 0.0)
     return out
@@ -314,10 +313,10 @@ def _prefer_city_over_its_region(ranked: list[Candidate]) -> list[Candidate]:
     if len(ranked) < 2 or not ranked[0].feature.startswith("admin"):
         return ranked
     region = ranked[0]
-    from geomap.geocoding.rank import great_circle_km
+    from geomap.geocoding.rank import within_m
 
     for i, c in enumerate(ranked[1:], 1):
         if (c.feature == "populated place" and c.population >= CITY_SHARE * region.population
-                and great_circle_km(c.lat, c.lon, region.lat, region.lon) * 1000 <= max(region.uncertainty_m, 50_000)):
+                and within_m(c.lat, c.lon, region.lat, region.lon, max(region.uncertainty_m, 50_000))):
             return [replace(c, score=region.score), *ranked[:i], *ranked[i + 1:]]
     return ranked

@@ -84,6 +84,22 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
+def within_m(lat1: float, lon1: float, lat2: float, lon2: float, limit_m: float) -> bool:
+    """``great_circle_km(lat1, lon1, lat2, lon2) * 1000 <= limit_m``, answered without trigonometry when the
+    latitudes alone lie farther apart.
+
+    No two points lie closer than their difference in latitude (along a meridian); a
+    kilometre to spare covers the rounding of both forms, so the answer is the same.
+    """
+    if _KM_PER_DEGREE * abs(lat2 - lat1) > limit_m / 1000 + 1.0:
+        return False
+    return great_circle_km(lat1, lon1, lat2, lon2) * 1000 <= limit_m
+
+
+#: length of a degree of latitude on the sphere of :func:`great_circle_km`
+_KM_PER_DEGREE = 6371.0088 * math.pi / 180
+
+
 def _base_score(c: Candidate, ctx: DocumentContext, w: Weights, country_bonus: bool = True,
                 rival_own_name: bool = False) -> float:
     """Every term but proximity."""
@@ -163,8 +179,8 @@ def coherence(candidate_lists: Sequence[Sequence[Candidate]], base: Sequence[Seq
         cands, scores = candidate_lists[i], base[i]
         if not cands:
             continue
-        order = sorted(range(len(cands)), key=lambda k: -scores[k])[:10]
-        top = max(scores[k] for k in order)
+        order = sorted(range(len(cands)), key=scores.__getitem__, reverse=True)[:10]  # stable: ties keep their order
+        top = scores[order[0]]
         weights = [math.exp((scores[k] - top) / w.coherence_temperature) for k in order]
         total = sum(weights) ** w.coherence_normalise
         for k, wt in zip(order, weights):
@@ -240,7 +256,7 @@ def _in_region(c: Candidate, ctx: DocumentContext, w: Weights) -> float:
     for lat, lon, radius_m, key in ctx.regions:
         if key == c.matched:
             continue  # "Minnesota" does not vouch for Minneota, a town once called Minnesota
-        if great_circle_km(c.lat, c.lon, lat, lon) * 1000 <= radius_m:
+        if within_m(c.lat, c.lon, lat, lon, radius_m):
             return w.region
     return 0.0
 
