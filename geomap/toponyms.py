@@ -24,7 +24,7 @@ Every mention satisfies ``text[start:end] == mention.text``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 from geomap.gazetteer import Gazetteer
@@ -83,6 +83,7 @@ _BOUNDARY = re.compile(r"[.!?]+[\"”»'’)]*(?=\s|$)|\n")
 #: :data:`_BOUNDARY` as one character class then the rest, so the regex engine skips to candidates
 _BOUNDARY_FAST = re.compile(r"[.!?\n](?:(?<=[.!?])[.!?]*[\"”»'’)]*(?=\s|$)|(?<=\n))")
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+#: the word before a period (its definition; :func:`_word_before` reads it backwards)
 _WORD_BEFORE = re.compile(r"[\w.]+$")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "col", "capt", "lt", "sgt", "sen", "rep", "gov", "prof",
                   "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul",
@@ -114,14 +115,30 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for m in _BOUNDARY_FAST.finditer(text):
         end = m.end()
         if m.group(0)[0] == ".":
-            word = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
-            w = word.group(0) if word else ""
+            w = _word_before(text, m.start())
             if (len(w) == 1 and w.isupper()) or w.lower() in _ABBREVIATIONS or _INITIALS.fullmatch(w):
                 continue
         _add_span(text, start, end, spans)
         start = end
     _add_span(text, start, len(text), spans)
     return spans
+
+
+def _word_before(text: str, end: int) -> str:
+    """The word (letters, digits, periods) ending at ``end``, at most 40 characters: what
+    ``_WORD_BEFORE.search(text, end - 40, end)`` finds, read backwards from ``end`` instead of
+    tried from every position of the window.
+
+    Like that ``$``, a line break right before ``end`` may close the word.
+    """
+    lo = max(0, end - 40)
+    if end > lo and text[end - 1] == "\n":
+        end -= 1
+    m = _WORD_CHARS.match(text[lo:end][::-1])
+    return text[end - m.end():end] if m else ""
+
+
+_WORD_CHARS = re.compile(r"[\w.]+")
 
 
 def _add_span(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> None:
@@ -161,6 +178,48 @@ def _tokens(text: str) -> list[tuple[int, int]]:
         if e > s:
             out.append((s, e))
     return out
+
+
+class LowerWords:
+    """The lower-case words of a text, ``set(_LOWER_WORD.findall(text))``, asked one word at a time.
+
+    A document asks about a few dozen words (its capitalised ones, lower-cased), far
+    fewer than it holds: each is looked for with ``str.find`` and the answer kept.
+
+    Parameters
+    ----------
+    text : str
+        The document.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, word: object) -> bool:
+        known = self._known.get(word)  # type: ignore[call-overload]
+        if known is None:
+            known = self._known[word] = isinstance(word, str) and self._occurs(word)  # type: ignore[index]
+        return known
+
+    def _occurs(self, word: str) -> bool:
+        """``word`` is two or more ASCII lower-case letters and stands somewhere in the text as a whole word."""
+        if len(word) < 2 or not (word.isascii() and word.isalpha() and word.islower()):
+            return False
+        text, size = self.text, len(word)
+        at = text.find(word)
+        while at >= 0:
+            # a whole word: no word character (as the regex's \b sees them) on either side
+            if (at == 0 or not _is_word_char(text[at - 1])) and (
+                    at + size == len(text) or not _is_word_char(text[at + size])):
+                return True
+            at = text.find(word, at + 1)
+        return False
+
+
+def _is_word_char(ch: str) -> bool:
+    """Whether ``ch`` is a word character of ``re``'s ``\\w`` and ``\\b`` (Unicode letters and numbers, ``_``)."""
+    return ch.isalnum() or ch == "_"
 
 
 def _is_cap(word: str) -> bool:
@@ -242,7 +301,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
     """
     text = article.text
     toks = _detection_tokens(text)
-    lower_words = set(_LOWER_WORD.findall(text))
+    lower_words = LowerWords(text)
     sents = sentence_spans(text)
     sentence_starts = {s for s, _ in sents}
     demonyms = gazetteer.demonyms()
@@ -529,7 +588,7 @@ _FIRST_NAME_CUE = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Sgt|Lt|Capt|Col|Gen|
                              r"Coach|President|Mayor|Chief|Pastor|Rev)\.?$")
 
 
-def _surnames(text: str, toks: list[tuple[int, int]], lower_words: set[str]) -> set[str]:
+def _surnames(text: str, toks: list[tuple[int, int]], lower_words: Container[str]) -> set[str]:
     """Last words of person names in ``text``: "Bob Jones", "Mr. Jones", "Jones, 45," → ``{"Jones"}``.
 
     A capitalised pair whose first word is a title, or is followed by ", <age>," or

@@ -406,3 +406,31 @@ def test_strip_possessive_answers_as_the_plain_form():
         for s in range(len(text) + 1):
             for e in range(s, min(len(text), s + 6) + 1):
                 assert T._strip_possessive(text, s, e) == plain(text, s, e), (text, s, e)
+
+
+def test_word_before_answers_as_the_regex_search():
+    from geomap import toponyms as T
+
+    for text in _perturbed_texts(1500) + ["a\n", "\n", "ab.\n\n", "x" * 50 + "\n", "é.\n"]:
+        for end in range(len(text) + 1):
+            found = T._WORD_BEFORE.search(text, max(0, end - 40), end)
+            assert T._word_before(text, end) == (found.group(0) if found else ""), (text, end)
+
+
+def test_lower_words_answer_as_the_regex_set():
+    import random
+    import re
+
+    from geomap import toponyms as T
+
+    rng = random.Random(17)
+    texts = _perturbed_texts(1500) + ["ab", "ab_c ab", "éab ab", "ab1 ab2 xab", "Ab ab", "ab\u0301 ab", "a ab_",
+                                      "under_score under", "x²ab ab", "ab٣ ab"]
+    for text in texts:
+        want = set(T._LOWER_WORD.findall(text))
+        words = set(re.findall(r"\w+|\W", text)) | want | {"", "a", "ab", "Ab", "aB", "é", "ab-cd", "ab cd"}
+        words |= {w.lower() for w in words} | {text[s:s + rng.randint(1, 6)] for s in range(len(text))}
+        lower = T.LowerWords(text)
+        for w in sorted(words):
+            assert (w in lower) == (w in want), (text, w)
+            assert (w in lower) == (w in want), (text, w)  # asked again: the kept answer

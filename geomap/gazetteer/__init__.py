@@ -420,11 +420,12 @@ class Gazetteer:
         )
 
     @staticmethod
-    def _from_place(table: NameTable, k: int, score: float, matched: str) -> Candidate:
-        """The city at position ``k`` of the name table; ``score`` is already rounded."""
-        return _new_candidate(table.name[k], table.lat[k], table.lon[k], table.cc[k], "populated place",
-                              table.population[k], f"geonames:{table.geonameid[k]}", score, PRECISION_POINT, 0.0,
-                              matched)
+    def _from_place(table: NameTable, match: tuple) -> Candidate:
+        """The candidate of a name-table match ``(score, population, source_id, position, matched)`` as
+        :func:`_keep_places` records it (``score`` already rounded)."""
+        score, population, sid, k, matched = match
+        return _new_candidate(table.name[k], table.lat[k], table.lon[k], table.cc[k], "populated place", population,
+                              sid, score, PRECISION_POINT, 0.0, matched)
 
     @staticmethod
     def _from_city(r: CityRow, score: float) -> Candidate:
@@ -522,9 +523,10 @@ class Gazetteer:
             return ()
         ranked = sorted(found.values(), key=_match_order) if len(found) > 1 else list(found.values())
         out = []
-        for score, _, _, what, matched in ranked[:limit]:
+        for match in ranked[:limit]:
+            score, _, _, what, matched = match
             if type(what) is int:
-                out.append(self._from_place(table, what, score, matched))
+                out.append(self._from_place(table, match))
             elif isinstance(what, Entry):
                 out.append(_entry_candidate(what, score, matched))
             else:
