@@ -6,10 +6,11 @@ always lon/lat (RFC 7946). Distances carry their unit in the name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
 
 __all__ = ["Article", "Mention", "Candidate", "Place", "Evidence", "Figure", "Event", "Claim",
-           "PRECISION_POINT", "PRECISION_AREA", "PRECISION_REGION"]
+           "PRECISION_POINT", "PRECISION_AREA", "PRECISION_REGION", "new_candidate", "rescored"]
 
 #: ACLED geo_precision: 1 = a named town or point.
 PRECISION_POINT = 1
@@ -60,6 +61,63 @@ class Candidate:
     uncertainty_m: float = 0.0
     matched: str = ""
 
+
+
+#: the fields of :class:`Candidate`, in order, as :func:`new_candidate` fills them
+_CANDIDATE_FIELDS = ("name", "lat", "lon", "country_code", "feature", "population", "source_id", "score", "precision",
+                     "uncertainty_m", "matched")
+#: candidates may be made by setting their ``__dict__`` (see :func:`new_candidate`): :class:`Candidate` is still the
+#: plain frozen dataclass of these fields, with no ``__post_init__`` and no slots
+_DICT_MADE = (tuple(f.name for f in fields(Candidate)) == _CANDIDATE_FIELDS
+              and not hasattr(Candidate, "__post_init__") and "__slots__" not in vars(Candidate))
+
+
+def _candidate_factory() -> Callable[..., Candidate]:
+    """``Candidate(*fields)``, made without the frozen dataclass's eleven ``object.__setattr__`` calls.
+
+    The instance gets the very ``__dict__`` its ``__init__`` would give it (same keys, same
+    order), so it is equal, hashes and prints alike. Should :class:`Candidate` ever gain a
+    field, a ``__post_init__`` or slots, the plain constructor is used instead.
+    """
+    if not _DICT_MADE:
+        return Candidate
+    new, set_dict = object.__new__, object.__setattr__
+
+    def make(name: str, lat: float, lon: float, country_code: str, feature: str, population: int, source_id: str,
+             score: float, precision: int, uncertainty_m: float, matched: str) -> Candidate:
+        c = new(Candidate)
+        set_dict(c, "__dict__", {"name": name, "lat": lat, "lon": lon, "country_code": country_code,
+                                 "feature": feature, "population": population, "source_id": source_id,
+                                 "score": score, "precision": precision, "uncertainty_m": uncertainty_m,
+                                 "matched": matched})
+        return c
+
+    return make
+
+
+new_candidate = _candidate_factory()
+
+
+def rescored(c: Candidate, score: float) -> Candidate:
+    """``dataclasses.replace(c, score=score)``, made as :func:`new_candidate` makes candidates.
+
+    Parameters
+    ----------
+    c : Candidate
+        A candidate made by its constructor or by :func:`new_candidate`.
+    score : float
+        The new score.
+
+    Returns
+    -------
+    Candidate
+        Equal to ``replace(c, score=score)``, with the same ``__dict__`` (keys in field order).
+    """
+    if not _DICT_MADE:
+        return replace(c, score=score)
+    out = object.__new__(Candidate)
+    object.__setattr__(out, "__dict__", {**c.__dict__, "score": score})
+    return out
 
 @dataclass
 class Place:

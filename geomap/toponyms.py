@@ -24,7 +24,7 @@ Every mention satisfies ``text[start:end] == mention.text``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 from geomap.gazetteer import Gazetteer
@@ -83,6 +83,7 @@ _BOUNDARY = re.compile(r"[.!?]+[\"”»'’)]*(?=\s|$)|\n")
 #: :data:`_BOUNDARY` as one character class then the rest, so the regex engine skips to candidates
 _BOUNDARY_FAST = re.compile(r"[.!?\n](?:(?<=[.!?])[.!?]*[\"”»'’)]*(?=\s|$)|(?<=\n))")
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+#: the word before a period (its definition; :func:`_word_before` reads it backwards)
 _WORD_BEFORE = re.compile(r"[\w.]+$")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "col", "capt", "lt", "sgt", "sen", "rep", "gov", "prof",
                   "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul",
@@ -114,14 +115,30 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for m in _BOUNDARY_FAST.finditer(text):
         end = m.end()
         if m.group(0)[0] == ".":
-            word = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
-            w = word.group(0) if word else ""
+            w = _word_before(text, m.start())
             if (len(w) == 1 and w.isupper()) or w.lower() in _ABBREVIATIONS or _INITIALS.fullmatch(w):
                 continue
         _add_span(text, start, end, spans)
         start = end
     _add_span(text, start, len(text), spans)
     return spans
+
+
+def _word_before(text: str, end: int) -> str:
+    """The word (letters, digits, periods) ending at ``end``, at most 40 characters: what
+    ``_WORD_BEFORE.search(text, end - 40, end)`` finds, read backwards from ``end`` instead of
+    tried from every position of the window.
+
+    Like that ``$``, a line break right before ``end`` may close the word.
+    """
+    lo = max(0, end - 40)
+    if end > lo and text[end - 1] == "\n":
+        end -= 1
+    m = _WORD_CHARS.match(text[lo:end][::-1])
+    return text[end - m.end():end] if m else ""
+
+
+_WORD_CHARS = re.compile(r"[\w.]+")
 
 
 def _add_span(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> None:
@@ -161,6 +178,48 @@ def _tokens(text: str) -> list[tuple[int, int]]:
         if e > s:
             out.append((s, e))
     return out
+
+
+class LowerWords:
+    """The lower-case words of a text, ``set(_LOWER_WORD.findall(text))``, asked one word at a time.
+
+    A document asks about a few dozen words (its capitalised ones, lower-cased), far
+    fewer than it holds: each is looked for with ``str.find`` and the answer kept.
+
+    Parameters
+    ----------
+    text : str
+        The document.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, word: object) -> bool:
+        known = self._known.get(word)  # type: ignore[call-overload]
+        if known is None:
+            known = self._known[word] = isinstance(word, str) and self._occurs(word)  # type: ignore[index]
+        return known
+
+    def _occurs(self, word: str) -> bool:
+        """``word`` is two or more ASCII lower-case letters and stands somewhere in the text as a whole word."""
+        if len(word) < 2 or not (word.isascii() and word.isalpha() and word.islower()):
+            return False
+        text, size = self.text, len(word)
+        at = text.find(word)
+        while at >= 0:
+            # a whole word: no word character (as the regex's \b sees them) on either side
+            if (at == 0 or not _is_word_char(text[at - 1])) and (
+                    at + size == len(text) or not _is_word_char(text[at + size])):
+                return True
+            at = text.find(word, at + 1)
+        return False
+
+
+def _is_word_char(ch: str) -> bool:
+    """Whether ``ch`` is a word character of ``re``'s ``\\w`` and ``\\b`` (Unicode letters and numbers, ``_``)."""
+    return ch.isalnum() or ch == "_"
 
 
 def _is_cap(word: str) -> bool:
@@ -215,11 +274,14 @@ def _split_token(text: str, s: int, e: int) -> list[tuple[int, int]]:
 
 
 def _strip_possessive(text: str, s: int, e: int) -> int:
-    word = text[s:e]
-    for suf in ("’s", "'s", "’", "'"):
-        if word.endswith(suf):
-            return e - len(suf)
-    return e
+    """The end of ``text[s:e]`` without a possessive ending (``’s``, ``'s``, ``’``, ``'``)."""
+    last = text[e - 1] if e > s else ""
+    if last == "s":
+        return e - 2 if e - s >= 2 and text[e - 2] in _APOSTROPHES else e
+    return e - 1 if last in _APOSTROPHES else e
+
+
+_APOSTROPHES = ("’", "'")
 
 
 def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
@@ -239,7 +301,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
     """
     text = article.text
     toks = _detection_tokens(text)
-    lower_words = set(_LOWER_WORD.findall(text))
+    lower_words = LowerWords(text)
     sents = sentence_spans(text)
     sentence_starts = {s for s, _ in sents}
     demonyms = gazetteer.demonyms()
@@ -268,10 +330,17 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
             c = commons[s] = w in _ALWAYS_SKIP or w in lower_words or w in _CONNECTORS
         return c
 
+    unknowns: dict[int, bool] = {}  # token start -> an unknown capitalised word
+
     def unknown_cap(k: int, run: list[tuple[int, int]]) -> bool:
         """Run token k is a capitalised word that is no common word (maybe part of a person's name)."""
-        return 0 <= k < len(run) and not common(*run[k]) and not (text[run[k][0]:run[k][1]].isupper()
-                                                                   and run[k][1] - run[k][0] <= 3)
+        if not 0 <= k < len(run):
+            return False
+        s, e = run[k]
+        u = unknowns.get(s)
+        if u is None:
+            u = unknowns[s] = not common(s, e) and not (text[s:e].isupper() and e - s <= 3)
+        return u
 
     for run in _runs(text, toks):
         n = len(run)
@@ -330,14 +399,14 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                         c.score >= 1 and (c.feature in ("country", "populated place") or c.feature.startswith("admin"))
                         for c in cands):
                     continue  # dotted abbreviations are places when they abbreviate one ("D.C.", "S.C.", "U.K.")
-                if single and not any(c.score >= 1 for c in cands) and name.endswith("s") and len(name) > 4:
+                if single and name.endswith("s") and len(name) > 4 and not any(c.score >= 1 for c in cands):
                     # "Libyas": an apostrophe lost in transmission
                     bare = lookup(name[:-1])
                     if any(c.feature == "country" and c.score >= 1 for c in bare):
                         cands, e, name = bare, e - 1, name[:-1]
                 if not cands:
                     continue
-                if single and not is_country_name(cands) and name in surnames:
+                if single and name in surnames and not is_country_name(cands):
                     continue  # "Jones" after "Bob Jones" in the same text: the person, not Jones, Oklahoma
                 if single and s in sentence_starts and all(c.score < 1 for c in cands):
                     continue  # a capitalised first word that only looks like a place name ("Prime" ~ Perm)
@@ -434,7 +503,10 @@ def _strong_place(cands: list[Candidate], name: str = "") -> bool:
 def _dateline(text: str, s: int, e: int) -> bool:
     """An upper-case word opening a line and followed by a comma or a dash: "CHARLESTON, W.Va. --"."""
     line_start = s == 0 or text[s - 1] == "\n" or text[max(0, s - 2):s] in (". ", "\n ")
-    return line_start and bool(re.match(r"(?:,\s|\s+(?:--|—|–|-)\s)", text[e:e + 5]))
+    return line_start and _DATELINE_AFTER.match(text[e:e + 5]) is not None
+
+
+_DATELINE_AFTER = re.compile(r"(?:,\s|\s+(?:--|—|–|-)\s)")
 
 
 def _extend(text: str, s: int, e: int, j: int, run: list[tuple[int, int]], cands: list[Candidate]) -> tuple[int, int]:
@@ -463,9 +535,13 @@ def _common_name_without_cue(text: str, s: int, e: int, name: str, cands: list[C
     if before and before[-1].lower() in _LOCATIVE:
         return False
     after = text[e:e + 20]
-    if re.match(r",\s+[A-Z]", after) or re.match(r"\s+(?:[A-Z][a-z]+\s+)?(?:County|Township|Parish)\b", after):
+    if _REGION_AFTER.match(after) or _COUNTY_AFTER.match(after):
         return False
     return True
+
+
+_REGION_AFTER = re.compile(r",\s+[A-Z]")
+_COUNTY_AFTER = re.compile(r"\s+(?:[A-Z][a-z]+\s+)?(?:County|Township|Parish)\b")
 
 
 def _word_list(filename: str) -> frozenset[str]:
@@ -512,7 +588,7 @@ _FIRST_NAME_CUE = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Sgt|Lt|Capt|Col|Gen|
                              r"Coach|President|Mayor|Chief|Pastor|Rev)\.?$")
 
 
-def _surnames(text: str, toks: list[tuple[int, int]], lower_words: set[str]) -> set[str]:
+def _surnames(text: str, toks: list[tuple[int, int]], lower_words: Container[str]) -> set[str]:
     """Last words of person names in ``text``: "Bob Jones", "Mr. Jones", "Jones, 45," → ``{"Jones"}``.
 
     A capitalised pair whose first word is a title, or is followed by ", <age>," or
@@ -531,12 +607,13 @@ def _surnames(text: str, toks: list[tuple[int, int]], lower_words: set[str]) -> 
         if last.lower() in lower_words or fold(last) in _ALWAYS_SKIP:
             continue
         after = text[e1:e1 + 14]
-        if (_FIRST_NAME_CUE.match(first) or re.match(r",\s*\d{1,3},", after) or _PERSON_AFTER.match(after)
+        if (_FIRST_NAME_CUE.match(first) or _AGE_AFTER.match(after) or _PERSON_AFTER.match(after)
                 or (first in _GIVEN_NAMES)):
             out.add(last)
     return out
 
 
+_AGE_AFTER = re.compile(r",\s*\d{1,3},")
 #: frequent English given names (a cue that the next capitalised word is a surname)
 _GIVEN_NAMES = set("""James John Robert Michael William David Richard Joseph Thomas Charles Christopher Daniel Matthew
 Anthony Mark Donald Steven Paul Andrew Joshua Kenneth Kevin Brian George Timothy Ronald Edward Jason Jeffrey Ryan
@@ -572,6 +649,9 @@ def _looks_like_person(text: str, s: int, e: int, prev_unknown: bool, next_unkno
         return True
     if before and before[-1].lower() in _PATRONYMIC and len(before) > 1 and before[-2][:1].isupper():
         return True  # "... Ben Mohamed": a patronymic, not "Ben Guerdane"
-    if j == i and re.match(r"\s+of\s+[A-Z]", text[e:e + 12]):
+    if j == i and _OF_AFTER.match(text[e:e + 12]):
         return True  # "Center of Strategic Studies": the head of an organisation's name
     return bool(_PERSON_AFTER.match(text[e:e + 20]))
+
+
+_OF_AFTER = re.compile(r"\s+of\s+[A-Z]")

@@ -294,3 +294,143 @@ def test_fast_candidates_equal_constructed_ones(gaz):
         fast.name = "x"  # still frozen
     for c in gaz.lookup("Tripoli") + gaz.lookup("Tunisia") + gaz.lookup("Ben Guerdane"):
         assert c == Candidate(**vars(c)) and type(c) is Candidate
+
+
+def _rank_plain(candidates, ctx, w, top=None, extra=None):
+    """:func:`geomap.geocoding.rank.rank` as it was before context terms were shared (the oracle)."""
+    import importlib
+    from dataclasses import replace
+
+    R = importlib.import_module("geomap.geocoding.rank")  # the package re-exports rank()
+
+    if not candidates:
+        return []
+    prox = R._proximity(candidates, ctx, w)
+    if extra is not None:
+        prox = [p + e for p, e in zip(prox, extra)]
+    names_a_region = any(c.score >= 1.0 and (c.feature in ("country", "continent") or c.feature.startswith("admin1"))
+                         for c in candidates)
+    if ctx.regions and not names_a_region:
+        prox = [p + R._in_region(c, ctx, w) for c, p in zip(candidates, prox)]
+    state_in_context = any(c.score >= 1.0 and c.feature.startswith("admin1")
+                           and ctx.countries.get(c.country_code, 0.0) >= 0.5 for c in candidates)
+    rival = R._own_name_match(candidates)
+    scored = [(round(R._base_score(c, ctx, w, country_bonus=not state_in_context
+                                   or ctx.countries.get(c.country_code, 0.0) >= 0.5, rival_own_name=rival) + p, 4), c)
+              for c, p in zip(candidates, prox)]
+    scored.sort(key=lambda sc: (-sc[0], -sc[1].population, sc[1].source_id))
+    return [replace(c, score=s) for s, c in scored[:top]]
+
+
+def test_rank_with_shared_context_terms_answers_as_the_plain_form():
+    import random
+
+    from geomap.geocoding.rank import DocumentContext, Weights, _base_score, _own_name_match, base_scores, \
+        context_terms, rank
+    from geomap.model import Candidate
+
+    rng = random.Random(5)
+    features = ["populated place"] * 5 + ["admin1", "admin2", "country", "continent", "region", "sea"]
+    names = ["Georgia", "Paris", "Parizh", "St. Petersburg", "Saint Petersburg", "Tripoli"]
+    for trial in range(2000):
+        cands = []
+        for _ in range(rng.choice([1, 1, 2, 3, 5, 8, 25])):
+            name = rng.choice(names)
+            matched = rng.choice(["georgia", "paris", "saint petersburg", "tripoli", "st petersburg"])
+            # equal scores and populations on purpose: the order of ties must hold
+            cands.append(Candidate(name, rng.uniform(-60, 60), rng.uniform(-170, 170), rng.choice(["US", "GE", "FR"]),
+                                   rng.choice(features), rng.choice([0, 0, 500, 10**6]), f"id:{rng.randrange(3)}",
+                                   score=rng.choice([1.0, 1.0, 1.2, 0.9, 0.55]), matched=matched,
+                                   uncertainty_m=rng.choice([0.0, 50_000.0])))
+        countries = rng.choice([{}, {"US": 1.0}, {"GE": 0.5, "US": 1.0}, {"FR": 0.25}])
+        regions = rng.choice([(), ((40.0, -100.0, 2_000_000.0, "georgia"), (10.0, 10.0, 500_000.0, "x"))])
+        ctx = DocumentContext(countries, (), regions)
+        w = Weights() if trial % 2 else Weights(proximity=0.1, country_feature=0.3)
+        if trial % 4 == 0:
+            ctx = DocumentContext(countries, ((40.0, -100.0), (45.0, 10.0)), regions)
+        extra = [rng.choice([0.0, 0.1, 0.25]) for _ in cands] if trial % 3 else None
+        top = rng.choice([None, 1, 2, 4])
+        want = _rank_plain(cands, ctx, w, top, extra)
+        for terms in (None, context_terms(cands, DocumentContext(countries), w)):
+            got = rank(cands, ctx, w, top=top, extra=extra, terms=terms)
+            assert got == want and [vars(c) for c in got] == [vars(c) for c in want], trial
+            assert [list(vars(c)) for c in got] == [list(vars(c)) for c in want], trial
+        rival = _own_name_match(cands)
+        assert base_scores(cands, ctx, w) == [_base_score(c, ctx, w, rival_own_name=rival) for c in cands], trial
+
+
+def test_rescored_equals_replace():
+    from dataclasses import replace
+
+    from geomap.model import Candidate, new_candidate, rescored
+
+    fields = ("Tripoli", 32.88, 13.19, "LY", "populated place", 1150989, "geonames:2210247", 1.0, 1, 0.0, "tripoli")
+    for c in (Candidate(*fields), new_candidate(*fields)):
+        fast, plain = rescored(c, 1.2345), replace(c, score=1.2345)
+        assert fast == plain and hash(fast) == hash(plain) and repr(fast) == repr(plain)
+        assert list(vars(fast).items()) == list(vars(plain).items()) and type(fast) is Candidate
+        assert c.score == 1.0  # the original is left as it was
+        with pytest.raises(AttributeError):
+            fast.score = 2.0
+
+
+def test_within_m_answers_as_the_distance_it_skips():
+    import random
+
+    from geomap.geocoding.rank import great_circle_km, within_m
+
+    rng = random.Random(13)
+    for _ in range(200_000):
+        lat1, lon1 = rng.uniform(-90, 90), rng.uniform(-180, 180)
+        if rng.random() < 0.5:  # near each other, or near the antipode
+            lat2, lon2 = lat1 + rng.gauss(0, 3), lon1 + rng.gauss(0, 3)
+        else:
+            lat2, lon2 = rng.uniform(-90, 90), rng.uniform(-180, 180)
+        lat2 = max(-90.0, min(90.0, lat2 if rng.random() < 0.9 else -lat1))
+        d = great_circle_km(lat1, lon1, lat2, lon2) * 1000
+        for limit in (d, d - 1e-6, d + 1e-6, d * (1 + 1e-12), rng.uniform(0, 3e6), 15_000.0, 2e7):
+            assert within_m(lat1, lon1, lat2, lon2, limit) == (d <= limit)
+
+
+def test_strip_possessive_answers_as_the_plain_form():
+    from geomap import toponyms as T
+
+    def plain(text, s, e):
+        word = text[s:e]
+        for suf in ("’s", "'s", "’", "'"):
+            if word.endswith(suf):
+                return e - len(suf)
+        return e
+
+    for text in _perturbed_texts(1000) + ["s", "'s", "’", "x's", "Xs", "’s’s", "''"]:
+        for s in range(len(text) + 1):
+            for e in range(s, min(len(text), s + 6) + 1):
+                assert T._strip_possessive(text, s, e) == plain(text, s, e), (text, s, e)
+
+
+def test_word_before_answers_as_the_regex_search():
+    from geomap import toponyms as T
+
+    for text in _perturbed_texts(1500) + ["a\n", "\n", "ab.\n\n", "x" * 50 + "\n", "é.\n"]:
+        for end in range(len(text) + 1):
+            found = T._WORD_BEFORE.search(text, max(0, end - 40), end)
+            assert T._word_before(text, end) == (found.group(0) if found else ""), (text, end)
+
+
+def test_lower_words_answer_as_the_regex_set():
+    import random
+    import re
+
+    from geomap import toponyms as T
+
+    rng = random.Random(17)
+    texts = _perturbed_texts(1500) + ["ab", "ab_c ab", "éab ab", "ab1 ab2 xab", "Ab ab", "ab\u0301 ab", "a ab_",
+                                      "under_score under", "x²ab ab", "ab٣ ab"]
+    for text in texts:
+        want = set(T._LOWER_WORD.findall(text))
+        words = set(re.findall(r"\w+|\W", text)) | want | {"", "a", "ab", "Ab", "aB", "é", "ab-cd", "ab cd"}
+        words |= {w.lower() for w in words} | {text[s:s + rng.randint(1, 6)] for s in range(len(text))}
+        lower = T.LowerWords(text)
+        for w in sorted(words):
+            assert (w in lower) == (w in want), (text, w)
+            assert (w in lower) == (w in want), (text, w)  # asked again: the kept answer

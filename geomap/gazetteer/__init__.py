@@ -30,6 +30,7 @@ from geomap.gazetteer.admin import load_admin_entries
 from geomap.gazetteer.index import TIER_NORMAL, TIER_SKELETON, CityIndex, CityRow, NameTable, open_index
 from geomap.gazetteer.normalize import fold, name_keys, normalize
 from geomap.model import PRECISION_AREA, PRECISION_POINT, PRECISION_REGION, Candidate
+from geomap.model import new_candidate as _new_candidate
 
 __all__ = [
     "Gazetteer",
@@ -348,38 +349,6 @@ def _entry_candidate(e: Entry, score: float, matched: str) -> Candidate:
                           e.precision, e.uncertainty_m, matched)
 
 
-#: the fields of :class:`Candidate`, in order, as :func:`_new_candidate` fills them
-_CANDIDATE_FIELDS = ("name", "lat", "lon", "country_code", "feature", "population", "source_id", "score", "precision",
-                     "uncertainty_m", "matched")
-
-
-def _candidate_factory() -> Callable[..., Candidate]:
-    """``Candidate(*fields)``, made without the frozen dataclass's eleven ``object.__setattr__`` calls.
-
-    The instance gets the very ``__dict__`` its ``__init__`` would give it (same keys, same
-    order), so it is equal, hashes and prints alike. Should :class:`Candidate` ever gain a
-    field, a ``__post_init__`` or slots, the plain constructor is used instead.
-    """
-    import dataclasses
-
-    if (tuple(f.name for f in dataclasses.fields(Candidate)) != _CANDIDATE_FIELDS
-            or hasattr(Candidate, "__post_init__") or "__slots__" in vars(Candidate)):
-        return Candidate
-    new, set_dict = object.__new__, object.__setattr__
-
-    def make(name: str, lat: float, lon: float, country_code: str, feature: str, population: int, source_id: str,
-             score: float, precision: int, uncertainty_m: float, matched: str) -> Candidate:
-        c = new(Candidate)
-        set_dict(c, "__dict__", {"name": name, "lat": lat, "lon": lon, "country_code": country_code,
-                                 "feature": feature, "population": population, "source_id": source_id,
-                                 "score": score, "precision": precision, "uncertainty_m": uncertainty_m,
-                                 "matched": matched})
-        return c
-
-    return make
-
-
-_new_candidate = _candidate_factory()
 
 
 class Gazetteer:
@@ -451,11 +420,12 @@ class Gazetteer:
         )
 
     @staticmethod
-    def _from_place(table: NameTable, k: int, score: float, matched: str) -> Candidate:
-        """The city at position ``k`` of the name table; ``score`` is already rounded."""
-        return _new_candidate(table.name[k], table.lat[k], table.lon[k], table.cc[k], "populated place",
-                              table.population[k], f"geonames:{table.geonameid[k]}", score, PRECISION_POINT, 0.0,
-                              matched)
+    def _from_place(table: NameTable, match: tuple) -> Candidate:
+        """The candidate of a name-table match ``(score, population, source_id, position, matched)`` as
+        :func:`_keep_places` records it (``score`` already rounded)."""
+        score, population, sid, k, matched = match
+        return _new_candidate(table.name[k], table.lat[k], table.lon[k], table.cc[k], "populated place", population,
+                              sid, score, PRECISION_POINT, 0.0, matched)
 
     @staticmethod
     def _from_city(r: CityRow, score: float) -> Candidate:
@@ -553,9 +523,10 @@ class Gazetteer:
             return ()
         ranked = sorted(found.values(), key=_match_order) if len(found) > 1 else list(found.values())
         out = []
-        for score, _, _, what, matched in ranked[:limit]:
+        for match in ranked[:limit]:
+            score, _, _, what, matched = match
             if type(what) is int:
-                out.append(self._from_place(table, what, score, matched))
+                out.append(self._from_place(table, match))
             elif isinstance(what, Entry):
                 out.append(_entry_candidate(what, score, matched))
             else:

@@ -178,10 +178,11 @@ def name_keys(name: str) -> tuple[str, str]:
 def alternate_only(c: Any) -> bool:
     """Whether candidate ``c`` (a :class:`~geomap.model.Candidate`) was found by one of its alternate
     names (``c.matched``, a normal key) rather than by its own name."""
-    own = _OWN_KEYS.get(c.name)
-    if own is None:
-        own = _OWN_KEYS[c.name] = _expand_abbreviations(normalize(c.name))
-    return own != _expand_abbreviations(c.matched)
+    pair = (c.name, c.matched)
+    found = _ALTERNATE_ONLY.get(pair)
+    if found is None:
+        found = _ALTERNATE_ONLY[pair] = _expand_abbreviations(normalize(c.name)) != _expand_abbreviations(c.matched)
+    return found
 
 
 #: abbreviated generic words of place names, as news writes them ("St. Petersburg", "Ft. Worth")
@@ -195,4 +196,5 @@ def _expand_abbreviations(key: str) -> str:
     return " ".join(_ABBREVIATIONS.get(w, w) for w in key.split(" "))
 
 
-_OWN_KEYS: dict[str, str] = {}
+#: :func:`alternate_only` by (name, matched): the same places come up in document after document
+_ALTERNATE_ONLY: dict[tuple[str, str], bool] = {}

@@ -13,7 +13,7 @@ from typing import Protocol, runtime_checkable
 
 from geomap.gazetteer import Gazetteer
 from geomap.geocoding.rank import (DocumentContext, Weights, base_scores, coherence, context_from_votes,
-                                   mention_votes, rank)
+                                   context_terms, mention_votes, rank)
 from geomap.model import Candidate
 from geomap.toponyms import Detection
 
@@ -114,7 +114,9 @@ def resolve_detections(
     own = {g: (context_from_votes(votes, given=countries, leave_out=i) if votes[i] and votes[i][1] < 1.0 else ctx)
            for g, i in reps.items()}
     cands = {g: detections[i].candidates for g, i in reps.items()}
-    base = [base_scores(cands[groups[i]], own[groups[i]], weights) for i in order]
+    # every ranking of a group below is in its own country context: its context terms are worked out once
+    terms = {g: context_terms(c, own[g], weights) for g, c in cands.items()}
+    base = [base_scores(cands[groups[i]], own[groups[i]], weights, terms[groups[i]]) for i in order]
     coh = dict(zip((groups[i] for i in order),
                    coherence([cands[groups[i]] for i in order], base, [groups[i] for i in order], weights)))
     # regions the document names (states, counties) vouch for the places inside them
@@ -123,7 +125,7 @@ def resolve_detections(
     def first(g: int) -> Candidate | None:
         """The first-pass best candidate of a group (country context and coherence only), ranked once."""
         if g not in firsts:
-            top = rank(cands[g], own[g], weights, top=1, extra=coh[g]) if cands[g] else []
+            top = rank(cands[g], own[g], weights, top=1, extra=coh[g], terms=terms[g]) if cands[g] else []
             firsts[g] = top[0] if top else None
         return firsts[g]
 
@@ -163,7 +165,7 @@ def resolve_detections(
                           else 0.0) for e, c in zip(extra, d.candidates)]
         if g in state_named:  # "Washington state", "the state of New York": the state, not its namesake city
             extra = [e + (weights.qualifier if c.feature == "admin1" else 0.0) for e, c in zip(extra, d.candidates)]
-        ranked = _prefer_city_over_its_region(rank(d.candidates, ctx2, weights, top=4, extra=extra))
+        ranked = _prefer_city_over_its_region(rank(d.candidates, ctx2, weights, top=4, extra=extra, terms=terms[g]))
         # with no (other) country context, nothing can vouch for a name but the name itself
         threshold = weights.threshold if own[g].countries else weights.threshold - weights.no_context_relief
         best = ranked[0] if ranked and ranked[0].score >= threshold else None
@@ -258,7 +260,7 @@ REGION_REACH = 2.0
 
 def _inside_bonus(candidates: Sequence[Candidate], regions: Sequence[Candidate], w: Weights) -> list[float]:
     """``w.qualifier`` for each candidate inside one of the qualifying regions (a country: by its code)."""
-    from geomap.geocoding.rank import great_circle_km
+    from geomap.geocoding.rank import within_m
 
     out = []
     for c in candidates:
@@ -266,8 +268,7 @@ def _inside_bonus(candidates: Sequence[Candidate], regions: Sequence[Candidate],
             c.source_id != q.source_id and (
                 c.country_code == q.country_code if q.feature == "country" else
                 c.country_code == q.country_code
-                and great_circle_km(c.lat, c.lon, q.lat, q.lon) * 1000
-                <= REGION_REACH * max(q.uncertainty_m, REGION_MIN_RADIUS_M))
+                and within_m(c.lat, c.lon, q.lat, q.lon, REGION_REACH * max(q.uncertainty_m, REGION_MIN_RADIUS_M)))
             for q in regions)
         out.append(w.qualifier if inside else 0.0)
     return out
@@ -333,11 +334,11 @@ def _prefer_city_over_its_region(ranked: list[Candidate]) -> list[Candidate]:
         return ranked
     region = ranked[0]
     from geomap.gazetteer.normalize import alternate_only
-    from geomap.geocoding.rank import great_circle_km
+    from geomap.geocoding.rank import within_m
 
     for i, c in enumerate(ranked[1:], 1):
         share = CITY_SHARE if not alternate_only(c) else CITY_SHARE_ALIAS
         if (c.feature == "populated place" and c.population >= share * region.population
-                and great_circle_km(c.lat, c.lon, region.lat, region.lon) * 1000 <= max(region.uncertainty_m, 50_000)):
+                and within_m(c.lat, c.lon, region.lat, region.lon, max(region.uncertainty_m, 50_000))):
             return [replace(c, score=region.score), *ranked[:i], *ranked[i + 1:]]
     return ranked

@@ -19,13 +19,13 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from geomap.gazetteer.normalize import alternate_only
-from geomap.model import Candidate
+from geomap.model import Candidate, rescored
 
 __all__ = ["Weights", "DocumentContext", "score_candidate", "rank", "build_context", "mention_votes",
-           "context_from_votes", "coherence", "base_scores"]
+           "context_from_votes", "coherence", "base_scores", "context_terms"]
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,22 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def within_m(lat1: float, lon1: float, lat2: float, lon2: float, limit_m: float) -> bool:
+    """``great_circle_km(lat1, lon1, lat2, lon2) * 1000 <= limit_m``, answered without trigonometry when the
+    latitudes alone lie farther apart.
+
+    No two points lie closer than their difference in latitude (along a meridian); a
+    kilometre to spare covers the rounding of both forms, so the answer is the same.
+    """
+    if _KM_PER_DEGREE * abs(lat2 - lat1) > limit_m / 1000 + 1.0:
+        return False
+    return great_circle_km(lat1, lon1, lat2, lon2) * 1000 <= limit_m
+
+
+#: length of a degree of latitude on the sphere of :func:`great_circle_km`
+_KM_PER_DEGREE = 6371.0088 * math.pi / 180
 
 
 def _base_score(c: Candidate, ctx: DocumentContext, w: Weights, country_bonus: bool = True,
@@ -166,8 +182,8 @@ def coherence(candidate_lists: Sequence[Sequence[Candidate]], base: Sequence[Seq
         cands, scores = candidate_lists[i], base[i]
         if not cands:
             continue
-        order = sorted(range(len(cands)), key=lambda k: -scores[k])[:10]
-        top = max(scores[k] for k in order)
+        order = sorted(range(len(cands)), key=scores.__getitem__, reverse=True)[:10]  # stable: ties keep their order
+        top = scores[order[0]]
         weights = [math.exp((scores[k] - top) / w.coherence_temperature) for k in order]
         total = sum(weights) ** w.coherence_normalise
         for k, wt in zip(order, weights):
@@ -185,10 +201,34 @@ def coherence(candidate_lists: Sequence[Sequence[Candidate]], base: Sequence[Seq
     return out
 
 
-def base_scores(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weights = Weights()) -> list[float]:
-    """The context score of each candidate (every term but proximity, region and coherence)."""
+def base_scores(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weights = Weights(),
+                terms: Sequence[float] | None = None) -> list[float]:
+    """The context score of each candidate (every term but proximity, region and coherence).
+
+    Parameters
+    ----------
+    terms : sequence of float, optional
+        The candidates' :func:`context_terms` in ``ctx`` when already at hand.
+    """
+    if terms is None:
+        terms = context_terms(candidates, ctx, w)
+    return [_with_country_bonus(c, t, w) for c, t in zip(candidates, terms)]
+
+
+def context_terms(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weights = Weights()) -> list[float]:
+    """Every term of each candidate's context score but the country-name bonus.
+
+    What :func:`base_scores` and :func:`rank` add that bonus to (each as it applies it), so
+    that a caller who ranks one candidate list more than once in the same country context
+    works these terms out once.
+    """
     rival = _own_name_match(candidates)
-    return [_base_score(c, ctx, w, rival_own_name=rival) for c in candidates]
+    return [_base_score(c, ctx, w, country_bonus=False, rival_own_name=rival) for c in candidates]
+
+
+def _with_country_bonus(c: Candidate, term: float, w: Weights) -> float:
+    """``term`` plus ``w.country_feature`` when ``c`` is a country of this very name (as in :func:`_base_score`)."""
+    return term + w.country_feature if c.feature == "country" and c.score >= 1.0 else term
 
 
 def _own_name_match(candidates: Sequence[Candidate]) -> bool:
@@ -219,7 +259,7 @@ def _in_region(c: Candidate, ctx: DocumentContext, w: Weights) -> float:
     for lat, lon, radius_m, key in ctx.regions:
         if key == c.matched:
             continue  # "Minnesota" does not vouch for Minneota, a town once called Minnesota
-        if great_circle_km(c.lat, c.lon, lat, lon) * 1000 <= radius_m:
+        if within_m(c.lat, c.lon, lat, lon, radius_m):
             return w.region
     return 0.0
 
@@ -231,7 +271,7 @@ def score_candidate(c: Candidate, ctx: DocumentContext, w: Weights = Weights()) 
 
 def rank(
     candidates: Sequence[Candidate], ctx: DocumentContext | None = None, w: Weights = Weights(), top: int | None = None,
-    extra: Sequence[float] | None = None,
+    extra: Sequence[float] | None = None, terms: Sequence[float] | None = None,
 ) -> list[Candidate]:
     """Return the candidates re-scored in context, best first (``score`` holds the final score).
 
@@ -241,6 +281,9 @@ def rank(
         Return only the best ``top`` candidates (saves copying long candidate lists).
     extra : sequence of float, optional
         A further term per candidate (the document's spatial :func:`coherence`).
+    terms : sequence of float, optional
+        The candidates' :func:`context_terms` in a context of the same countries as ``ctx``,
+        when already at hand.
     """
     ctx = ctx or DocumentContext()
     if not candidates:
@@ -256,12 +299,25 @@ def rank(
     # "Georgia" in a story about the United States: the state, unless Georgia the country is itself in the context
     state_in_context = any(c.score >= 1.0 and c.feature.startswith("admin1")
                            and ctx.countries.get(c.country_code, 0.0) >= 0.5 for c in candidates)
-    rival = _own_name_match(candidates)
-    scored = [(round(_base_score(c, ctx, w, country_bonus=not state_in_context
-                                 or ctx.countries.get(c.country_code, 0.0) >= 0.5, rival_own_name=rival) + p, 4), c)
-              for c, p in zip(candidates, prox)]
-    scored.sort(key=lambda sc: (-sc[0], -sc[1].population, sc[1].source_id))
-    return [replace(c, score=s) for s, c in scored[:top]]
+    if terms is None:
+        terms = context_terms(candidates, ctx, w)
+    if state_in_context:
+        countries = ctx.countries
+        terms = [_with_country_bonus(c, t, w) if countries.get(c.country_code, 0.0) >= 0.5 else t
+                 for c, t in zip(candidates, terms)]
+    else:
+        terms = base_scores(candidates, ctx, w, terms)
+    scored = [(round(t + p, 4), c) for c, t, p in zip(candidates, terms, prox)]
+    if top == 1:  # the first of the best, as the stable sort below would put it first
+        s, c = min(scored, key=_rank_order)
+        return [rescored(c, s)]
+    scored.sort(key=_rank_order)
+    return [rescored(c, s) for s, c in scored[:top]]
+
+
+def _rank_order(scored: tuple[float, Candidate]) -> tuple[float, int, str]:
+    """Best first: final score, then population, then source id."""
+    return -scored[0], -scored[1].population, scored[1].source_id
 
 
 def build_context(
