@@ -20,6 +20,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from geomap.gazetteer.normalize import alternate_only
 from geomap.model import Candidate, rescored
@@ -220,7 +221,7 @@ def context_terms(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weig
     works these terms out once.
     """
     rival = _own_name_match(candidates)
-    return [_base_score(c, ctx, w, country_bonus=False, rival_own_name=rival) for c in candidates]
+    return [_base_score(c, ctx, w, False, rival) for c in candidates]
 
 
 def _with_country_bonus(c: Candidate, term: float, w: Weights) -> float:
@@ -285,26 +286,29 @@ def rank(
     ctx = ctx or DocumentContext()
     if not candidates:
         return []
-    prox = _proximity(candidates, ctx, w)
-    if extra is not None:
-        prox = [p + e for p, e in zip(prox, extra)]
-    names_a_region = any(c.score >= 1.0 and (c.feature in ("country", "continent") or c.feature.startswith("admin1"))
-                         for c in candidates)
-    if ctx.regions and not names_a_region:
-        # a name that is itself a state or country ("California") is not a town to pick by region
-        prox = [p + _in_region(c, ctx, w) for c, p in zip(candidates, prox)]
-    # "Georgia" in a story about the United States: the state, unless Georgia the country is itself in the context
-    state_in_context = any(c.score >= 1.0 and c.feature.startswith("admin1")
-                           and ctx.countries.get(c.country_code, 0.0) >= 0.5 for c in candidates)
+    countries = ctx.countries
+    names_a_region = state_in_context = False
+    for c in candidates:
+        if c.score >= 1.0 and (c.feature in ("country", "continent") or c.feature.startswith("admin1")):
+            names_a_region = True
+            # "Georgia" in a story about the United States: the state, unless Georgia the country is itself
+            # in the context
+            if c.feature.startswith("admin1") and countries.get(c.country_code, 0.0) >= 0.5:
+                state_in_context = True
+                break
+    # a name that is itself a state or country ("California") is not a town to pick by region
+    by_region = bool(ctx.regions) and not names_a_region
     if terms is None:
         terms = context_terms(candidates, ctx, w)
-    if state_in_context:
-        countries = ctx.countries
-        terms = [_with_country_bonus(c, t, w) if countries.get(c.country_code, 0.0) >= 0.5 else t
-                 for c, t in zip(candidates, terms)]
-    else:
-        terms = base_scores(candidates, ctx, w, terms)
-    scored = [(round(t + p, 4), c) for c, t, p in zip(candidates, terms, prox)]
+    scored = []
+    for c, t, p, e in zip(candidates, terms, _proximity(candidates, ctx, w), repeat(None) if extra is None else extra):
+        if not state_in_context or countries.get(c.country_code, 0.0) >= 0.5:
+            t = _with_country_bonus(c, t, w)
+        if e is not None:
+            p = p + e
+        if by_region:
+            p = p + _in_region(c, ctx, w)
+        scored.append((round(t + p, 4), c))
     if top == 1:  # the first of the best, as the stable sort below would put it first
         s, c = min(scored, key=_rank_order)
         return [rescored(c, s)]
