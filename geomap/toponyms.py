@@ -462,8 +462,8 @@ def _strong_place(cands: list[Candidate], name: str = "") -> bool:
     name ends with a feature word ("Henderson County" before "Jail")."""
     if " " in name and name.rsplit(" ", 1)[1].lower() in _FEATURE_WORDS and any(c.score >= 1 for c in cands):
         return True
-    return any(c.score >= 1 and (c.feature in _REGIONAL or c.feature.startswith("admin1")
-                                 or c.population >= STRONG_PLACE_POPULATION) for c in cands)
+    return any(c.score >= 1 and (c.population >= STRONG_PLACE_POPULATION or c.feature in _REGIONAL
+                                 or c.feature.startswith("admin1")) for c in cands)
 
 
 def _dateline(text: str, s: int, e: int) -> bool:
@@ -495,7 +495,7 @@ def _common_name_without_cue(text: str, s: int, e: int, name: str, cands: list[C
     """
     if fold(name) not in names or any(c.feature in _REGIONAL or c.feature.startswith("admin1") for c in cands):
         return False
-    if max((c.population for c in cands if c.score >= 1.0 and not alternate_only(c)), default=0) >= NAME_TOWN_POPULATION:
+    if any(c.score >= 1.0 and c.population >= NAME_TOWN_POPULATION and not alternate_only(c) for c in cands):
         return False  # a large place by its own name ("Aid" is only another name of Anderson, Indiana)
     before = text[max(0, s - 25):s].split()
     if before and before[-1].lower() in _LOCATIVE:
