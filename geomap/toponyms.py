@@ -121,7 +121,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         end = m.end()
         if m.group(0)[0] == ".":
             w = _word_before(text, m.start())
-            if (len(w) == 1 and w.isupper()) or w.lower() in _ABBREVIATIONS or _INITIALS.fullmatch(w):
+            if (len(w) == 1 and w.isupper()) or w.lower() in _ABBREVIATIONS or ("." in w and _INITIALS.fullmatch(w)):
                 continue
         _add_span(text, start, end, spans)
         start = end
@@ -196,7 +196,7 @@ def _runs(text: str, toks: list[tuple[int, int]]) -> Iterable[list[tuple[int, in
         s, e = tok
         if run:
             ps, pe = run[-1]
-            gap = text[pe:s]
+            gap = text[pe:s] if s - pe <= 2 else ""  # the gaps allowed are one or two characters long
             # "St. Petersburg", "Ft. Worth": an abbreviation's period does not end the name
             gap_ok = gap == " " or gap == "-" or (gap == ". " and text[ps:pe].lower() in _NAME_ABBR)
         else:
@@ -564,6 +564,8 @@ def _surnames(text: str, toks: list[tuple[int, int]], lower_words: set[str]) -> 
     out: set[str] = set()
     for k in range(1, len(toks)):
         (s0, e0), (s1, e1) = toks[k - 1], toks[k]
+        if s1 - e0 > 2:
+            continue  # farther apart than " " or ". "
         gap = text[e0:s1]
         if gap != " " and gap != ". ":
             continue
