@@ -24,7 +24,7 @@ Every mention satisfies ``text[start:end] == mention.text``.
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from geomap.gazetteer import Gazetteer
@@ -40,10 +40,15 @@ _CONNECTORS = {"de", "del", "della", "di", "da", "do", "dos", "das", "du", "des"
 _TOKEN = re.compile(r"(?:[A-Z][a-z]{0,2}\.){2,}|\b(?:" + "|".join(sorted(_CONNECTORS, key=len, reverse=True))
                     + r")\b|[^\W\d_a-z][\w’'.\-]*", re.UNICODE)
 #: the capitalised tokens of :data:`_TOKEN`: its first character, then the rest of a dotted abbreviation
-#: (group 1, when that character is an ASCII capital) or of a word
-_CAP_TOKEN = re.compile(r"[^\W\d_a-z](?:(?<=[A-Z])([a-z]{0,2}\.(?:[A-Z][a-z]{0,2}\.)+)|[\w’'.\-]*)")
+#: (group 1, when that character is an ASCII capital) or of a word. The first character is found by a plain
+#: range (an ASCII capital or any non-ASCII character), which the regex engine tests fast, and then checked
+#: against the class of :data:`_TOKEN` (whose ASCII members are the capitals)
+_CAP_TOKEN = re.compile(r"[A-Z\x80-\U0010FFFF](?<=[^\W\d_a-z])(?:(?<=[A-Z])([a-z]{0,2}\.(?:[A-Z][a-z]{0,2}\.)+)"
+                        r"|[\w’'.\-]*)")
 #: a connector of :data:`_TOKEN` at a given position (after a space or a hyphen: a word starts there)
 _CONNECTOR_AT = re.compile(r"(?:" + "|".join(sorted(_CONNECTORS, key=len, reverse=True)) + r")\b")
+#: the first letters of the connectors
+_CONNECTOR_INITIALS = frozenset(c[0] for c in _CONNECTORS)
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
 _SUFFIXES = ("-based", "-born", "-led", "-backed", "-bound", "-style", "-run", "-area", "-held", "-controlled",
              "-owned", "-made", "-registered", "-bred", "-raised")
@@ -116,7 +121,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         end = m.end()
         if m.group(0)[0] == ".":
             w = _word_before(text, m.start())
-            if (len(w) == 1 and w.isupper()) or w.lower() in _ABBREVIATIONS or _INITIALS.fullmatch(w):
+            if (len(w) == 1 and w.isupper()) or w.lower() in _ABBREVIATIONS or ("." in w and _INITIALS.fullmatch(w)):
                 continue
         _add_span(text, start, end, spans)
         start = end
@@ -180,48 +185,6 @@ def _tokens(text: str) -> list[tuple[int, int]]:
     return out
 
 
-class LowerWords:
-    """The lower-case words of a text, ``set(_LOWER_WORD.findall(text))``, asked one word at a time.
-
-    A document asks about a few dozen words (its capitalised ones, lower-cased), far
-    fewer than it holds: each is looked for with ``str.find`` and the answer kept.
-
-    Parameters
-    ----------
-    text : str
-        The document.
-    """
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._known: dict[str, bool] = {}
-
-    def __contains__(self, word: object) -> bool:
-        known = self._known.get(word)  # type: ignore[call-overload]
-        if known is None:
-            known = self._known[word] = isinstance(word, str) and self._occurs(word)  # type: ignore[index]
-        return known
-
-    def _occurs(self, word: str) -> bool:
-        """``word`` is two or more ASCII lower-case letters and stands somewhere in the text as a whole word."""
-        if len(word) < 2 or not (word.isascii() and word.isalpha() and word.islower()):
-            return False
-        text, size = self.text, len(word)
-        at = text.find(word)
-        while at >= 0:
-            # a whole word: no word character (as the regex's \b sees them) on either side
-            if (at == 0 or not _is_word_char(text[at - 1])) and (
-                    at + size == len(text) or not _is_word_char(text[at + size])):
-                return True
-            at = text.find(word, at + 1)
-        return False
-
-
-def _is_word_char(ch: str) -> bool:
-    """Whether ``ch`` is a word character of ``re``'s ``\\w`` and ``\\b`` (Unicode letters and numbers, ``_``)."""
-    return ch.isalnum() or ch == "_"
-
-
 def _is_cap(word: str) -> bool:
     return word[:1].isupper()
 
@@ -233,7 +196,7 @@ def _runs(text: str, toks: list[tuple[int, int]]) -> Iterable[list[tuple[int, in
         s, e = tok
         if run:
             ps, pe = run[-1]
-            gap = text[pe:s]
+            gap = text[pe:s] if s - pe <= 2 else ""  # the gaps allowed are one or two characters long
             # "St. Petersburg", "Ft. Worth": an abbreviation's period does not end the name
             gap_ok = gap == " " or gap == "-" or (gap == ". " and text[ps:pe].lower() in _NAME_ABBR)
         else:
@@ -301,7 +264,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
     """
     text = article.text
     toks = _detection_tokens(text)
-    lower_words = LowerWords(text)
+    lower_words = set(_LOWER_WORD.findall(text))
     sents = sentence_spans(text)
     sentence_starts = {s for s, _ in sents}
     demonyms = gazetteer.demonyms()
@@ -327,7 +290,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
         c = commons.get(s)
         if c is None:
             w = fold(text[s:e])
-            c = commons[s] = w in _ALWAYS_SKIP or w in lower_words or w in _CONNECTORS
+            c = commons[s] = w in _ALWAYS_SKIP or w in _CONNECTORS or w in lower_words
         return c
 
     unknowns: dict[int, bool] = {}  # token start -> an unknown capitalised word
@@ -429,7 +392,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 i = j + 1
                 break
             if not matched:
-                prev_unmatched = unknown_cap(i, run)
+                # what the next token of the run is told (after the last one nobody asks)
+                prev_unmatched = i + 1 < n and unknown_cap(i, run)
                 i += 1
             else:
                 prev_unmatched = False
@@ -470,6 +434,8 @@ def _detection_tokens(text: str) -> list[tuple[int, int]]:
                 q = e + 2
             else:
                 break
+            if text[q:q + 1] not in _CONNECTOR_INITIALS:
+                break  # no connector starts with that character (the regex would fail)
             k = connector_at(text, q)
             if k is None:
                 break
@@ -496,8 +462,8 @@ def _strong_place(cands: list[Candidate], name: str = "") -> bool:
     name ends with a feature word ("Henderson County" before "Jail")."""
     if " " in name and name.rsplit(" ", 1)[1].lower() in _FEATURE_WORDS and any(c.score >= 1 for c in cands):
         return True
-    return any(c.score >= 1 and (c.feature in _REGIONAL or c.feature.startswith("admin1")
-                                 or c.population >= STRONG_PLACE_POPULATION) for c in cands)
+    return any(c.score >= 1 and (c.population >= STRONG_PLACE_POPULATION or c.feature in _REGIONAL
+                                 or c.feature.startswith("admin1")) for c in cands)
 
 
 def _dateline(text: str, s: int, e: int) -> bool:
@@ -529,7 +495,7 @@ def _common_name_without_cue(text: str, s: int, e: int, name: str, cands: list[C
     """
     if fold(name) not in names or any(c.feature in _REGIONAL or c.feature.startswith("admin1") for c in cands):
         return False
-    if max((c.population for c in cands if c.score >= 1.0 and not alternate_only(c)), default=0) >= NAME_TOWN_POPULATION:
+    if any(c.score >= 1.0 and c.population >= NAME_TOWN_POPULATION and not alternate_only(c) for c in cands):
         return False  # a large place by its own name ("Aid" is only another name of Anderson, Indiana)
     before = text[max(0, s - 25):s].split()
     if before and before[-1].lower() in _LOCATIVE:
@@ -588,7 +554,7 @@ _FIRST_NAME_CUE = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Sgt|Lt|Capt|Col|Gen|
                              r"Coach|President|Mayor|Chief|Pastor|Rev)\.?$")
 
 
-def _surnames(text: str, toks: list[tuple[int, int]], lower_words: Container[str]) -> set[str]:
+def _surnames(text: str, toks: list[tuple[int, int]], lower_words: set[str]) -> set[str]:
     """Last words of person names in ``text``: "Bob Jones", "Mr. Jones", "Jones, 45," → ``{"Jones"}``.
 
     A capitalised pair whose first word is a title, or is followed by ", <age>," or
@@ -598,18 +564,21 @@ def _surnames(text: str, toks: list[tuple[int, int]], lower_words: Container[str
     out: set[str] = set()
     for k in range(1, len(toks)):
         (s0, e0), (s1, e1) = toks[k - 1], toks[k]
+        if s1 - e0 > 2:
+            continue  # farther apart than " " or ". "
         gap = text[e0:s1]
         if gap != " " and gap != ". ":
             continue
         first, last = text[s0:e0], text[s1:e1]
         if not (first[:1].isupper() and last[:1].isupper()):
             continue
+        after = text[e1:e1 + 14]
+        if not (first in _GIVEN_NAMES or _FIRST_NAME_CUE.match(first) or _AGE_AFTER.match(after)
+                or _PERSON_AFTER.match(after)):
+            continue
         if last.lower() in lower_words or fold(last) in _ALWAYS_SKIP:
             continue
-        after = text[e1:e1 + 14]
-        if (_FIRST_NAME_CUE.match(first) or _AGE_AFTER.match(after) or _PERSON_AFTER.match(after)
-                or (first in _GIVEN_NAMES)):
-            out.add(last)
+        out.add(last)
     return out
 
 

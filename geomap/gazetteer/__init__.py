@@ -349,8 +349,6 @@ def _entry_candidate(e: Entry, score: float, matched: str) -> Candidate:
                           e.precision, e.uncertainty_m, matched)
 
 
-
-
 class Gazetteer:
     """Offline name lookup over GeoNames, countries and supplements.
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
 from geomap.gazetteer import Gazetteer
+from geomap.gazetteer.normalize import normalize
 from geomap.geocoding.rank import (DocumentContext, Weights, base_scores, coherence, context_from_votes,
                                    context_terms, mention_votes, rank)
 from geomap.model import Candidate
@@ -286,8 +287,6 @@ def _short_forms(detections: Sequence[Detection]) -> list[Detection]:
     county's name without "County" (or "Parish", "Borough") gains that county's
     candidates when the document also names it in full.
     """
-    from geomap.gazetteer.normalize import normalize
-
     full: dict[str, list[Candidate]] = {}
     for d in detections:
         key = normalize(d.mention.text)
@@ -308,8 +307,6 @@ def _short_forms(detections: Sequence[Detection]) -> list[Detection]:
 
 def _name_groups(detections: Sequence[Detection]) -> list[int]:
     """One group id per detection; mentions of the same name share it."""
-    from geomap.gazetteer.normalize import normalize
-
     ids: dict[str, int] = {}
     return [ids.setdefault(normalize(d.mention.text), len(ids)) for d in detections]
 

@@ -20,6 +20,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from geomap.gazetteer.normalize import alternate_only
 from geomap.model import Candidate, rescored
@@ -106,18 +107,27 @@ _KM_PER_DEGREE = 6371.0088 * math.pi / 180
 def _base_score(c: Candidate, ctx: DocumentContext, w: Weights, country_bonus: bool = True,
                 rival_own_name: bool = False) -> float:
     """Every term but proximity."""
-    if c.feature in _NAMED_AREAS:
-        pop = 1.0  # the curated regions, seas, lakes and rivers are the well-known ones ("Darfur", "Black Sea")
-    else:
-        pop = min(1.0, math.log10(c.population + 1) / 7.0) if c.population > 0 else 0.0
-    in_context = ctx.countries.get(c.country_code, 0.0)
-    match = c.score if (c.score >= 1.0 or in_context or not ctx.countries) else c.score * w.off_context_inexact
-    score = w.match * match + w.population * pop + w.context * in_context
-    if rival_own_name and c.feature == "populated place" and alternate_only(c):
-        score -= w.alternate_name  # "Paris" is another name of Parizh (RU); the French capital is called Paris
-    if country_bonus and c.feature == "country" and c.score >= 1.0:
-        score += w.country_feature
-    return score
+    term = _context_terms((c,), ctx.countries, w, rival_own_name)[0]
+    return _with_country_bonus(c, term, w) if country_bonus else term
+
+
+def _context_terms(candidates: Iterable[Candidate], countries: Mapping[str, float], w: Weights,
+                   rival_own_name: bool) -> list[float]:
+    """Every term but proximity and the country-name bonus, per candidate (see :func:`context_terms`)."""
+    w_match, w_population, w_context, off_context = w.match, w.population, w.context, w.off_context_inexact
+    out = []
+    for c in candidates:
+        if c.feature in _NAMED_AREAS:
+            pop = 1.0  # the curated regions, seas, lakes and rivers are the well-known ones ("Darfur", "Black Sea")
+        else:
+            pop = min(1.0, math.log10(c.population + 1) / 7.0) if c.population > 0 else 0.0
+        in_context = countries.get(c.country_code, 0.0)
+        match = c.score if (c.score >= 1.0 or in_context or not countries) else c.score * off_context
+        score = w_match * match + w_population * pop + w_context * in_context
+        if rival_own_name and c.feature == "populated place" and alternate_only(c):
+            score -= w.alternate_name  # "Paris" is another name of Parizh (RU); the French capital is called Paris
+        out.append(score)
+    return out
 
 
 #: match scores below this are fuzzy (at most 0.6); transliterations score at least 0.78
@@ -222,8 +232,7 @@ def context_terms(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weig
     that a caller who ranks one candidate list more than once in the same country context
     works these terms out once.
     """
-    rival = _own_name_match(candidates)
-    return [_base_score(c, ctx, w, country_bonus=False, rival_own_name=rival) for c in candidates]
+    return _context_terms(candidates, ctx.countries, w, _own_name_match(candidates))
 
 
 def _with_country_bonus(c: Candidate, term: float, w: Weights) -> float:
@@ -288,26 +297,29 @@ def rank(
     ctx = ctx or DocumentContext()
     if not candidates:
         return []
-    prox = _proximity(candidates, ctx, w)
-    if extra is not None:
-        prox = [p + e for p, e in zip(prox, extra)]
-    names_a_region = any(c.score >= 1.0 and (c.feature in ("country", "continent") or c.feature.startswith("admin1"))
-                         for c in candidates)
-    if ctx.regions and not names_a_region:
-        # a name that is itself a state or country ("California") is not a town to pick by region
-        prox = [p + _in_region(c, ctx, w) for c, p in zip(candidates, prox)]
-    # "Georgia" in a story about the United States: the state, unless Georgia the country is itself in the context
-    state_in_context = any(c.score >= 1.0 and c.feature.startswith("admin1")
-                           and ctx.countries.get(c.country_code, 0.0) >= 0.5 for c in candidates)
+    countries = ctx.countries
+    names_a_region = state_in_context = False
+    for c in candidates:
+        if c.score >= 1.0 and (c.feature in ("country", "continent") or c.feature.startswith("admin1")):
+            names_a_region = True
+            # "Georgia" in a story about the United States: the state, unless Georgia the country is itself
+            # in the context
+            if c.feature.startswith("admin1") and countries.get(c.country_code, 0.0) >= 0.5:
+                state_in_context = True
+                break
+    # a name that is itself a state or country ("California") is not a town to pick by region
+    by_region = bool(ctx.regions) and not names_a_region
     if terms is None:
         terms = context_terms(candidates, ctx, w)
-    if state_in_context:
-        countries = ctx.countries
-        terms = [_with_country_bonus(c, t, w) if countries.get(c.country_code, 0.0) >= 0.5 else t
-                 for c, t in zip(candidates, terms)]
-    else:
-        terms = base_scores(candidates, ctx, w, terms)
-    scored = [(round(t + p, 4), c) for c, t, p in zip(candidates, terms, prox)]
+    scored = []
+    for c, t, p, e in zip(candidates, terms, _proximity(candidates, ctx, w), repeat(None) if extra is None else extra):
+        if not state_in_context or countries.get(c.country_code, 0.0) >= 0.5:
+            t = _with_country_bonus(c, t, w)
+        if e is not None:
+            p = p + e
+        if by_region:
+            p = p + _in_region(c, ctx, w)
+        scored.append((round(t + p, 4), c))
     if top == 1:  # the first of the best, as the stable sort below would put it first
         s, c = min(scored, key=_rank_order)
         return [rescored(c, s)]
@@ -419,27 +431,23 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
     import numpy as np
 
     arr = np.asarray([r[1:] for r in rows], dtype=float)
-    lat2, lon2 = np.radians(arr[:, 0]), np.radians(arr[:, 1])
+    lat2, lon2 = np.radians(arr[:, :2]).T
     # column blocks: the rows of one group are adjacent
     starts = [k for k in range(len(rows)) if k == 0 or rows[k][0] != rows[k - 1][0]]
     block_group = [rows[k][0] for k in starts]
     owners = [(g, candidate_lists[i]) for g, i in first_of.items() if candidate_lists[i]]
-    points: list[tuple[float, float]] = []
-    own_radius: list[float] = []
-    cand_group: list[int] = []
-    for g, cands in owners:
-        points.extend((c.lat, c.lon) for c in cands)
-        own_radius.extend(c.uncertainty_m / 1000.0 for c in cands)
-        cand_group.extend([g] * len(cands))
-    pts = np.radians(np.asarray(points, dtype=float))
-    dp = pts[:, None, 0] - lat2[None, :]
-    dl = pts[:, None, 1] - lon2[None, :]
-    a = np.sin(dp / 2) ** 2 + np.cos(pts[:, None, 0]) * np.cos(lat2[None, :]) * np.sin(dl / 2) ** 2
+    flat = [c for _, cands in owners for c in cands]  # every candidate, a row of the matrices below
+    cand_group = [g for g, cands in owners for _ in cands]
+    pts = np.radians(np.asarray([(c.lat, c.lon) for c in flat], dtype=float))
+    lat1, lon1 = pts[:, 0:1], pts[:, 1:2]  # as columns: each meets every row of arr
+    dp = lat1 - lat2
+    dl = lon1 - lon2
+    a = np.sin(dp / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(dl / 2) ** 2
     km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
-    own_r = np.asarray(own_radius)
-    eff = np.maximum(km - arr[None, :, 2] - own_r[:, None], 0.0)
+    own_r = np.asarray([c.uncertainty_m / 1000.0 for c in flat])
+    eff = np.maximum(km - arr[:, 2] - own_r[:, None], 0.0)
     # np.clip's result, without its per-call overhead (it selects, as maximum and minimum do)
-    close = np.minimum(np.maximum(1.0 - eff / w.coherence_km, 0.0), 1.0) * arr[None, :, 3]
+    close = np.minimum(np.maximum(1.0 - eff / w.coherence_km, 0.0), 1.0) * arr[:, 3]
     # per candidate, the closest row of each other group (its own group's column zeroed), groups in id order
     block_of = {h: b for b, h in enumerate(block_group)}
     blocks = sorted(block_of)
