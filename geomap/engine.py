@@ -12,12 +12,12 @@ already known (gold spans in evaluation, or an analyst's own annotations).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from geomap.gazetteer import Gazetteer, default_gazetteer
-from geomap.gazetteer.normalize import fold
+from geomap.gazetteer.normalize import fold, strip_designation
 from geomap.geocoding import Resolution, Weights, joins, resolve_detections
-from geomap.model import Article, Candidate, Mention
+from geomap.model import PRECISION_AREA, Article, Candidate, Mention
 from geomap.toponyms import Detection, find_mentions, sentence_at, sentence_spans
 
 __all__ = ["Toponym", "geoparse", "resolve_spans", "geoparse_frame", "relative_locations"]
@@ -164,18 +164,35 @@ def resolve_spans(
         else:
             cands = gaz.lookup(name, fuzzy=True)
             kind = "name"
+            if not any(c.score >= 1.0 for c in cands):
+                cands = _designated(gaz, name) or cands
         detections.append(Detection(Mention("text", start, end, name, sentence_at(text, sents, start), kind), cands))
     # the spans are known to be toponyms: take the best candidate even below the detection threshold
-    from dataclasses import replace as _replace
-
     # a region or country right after a span qualifies it even when it is no given span itself
     # ("Washington" in "Washington, D.C." when only "Washington" is one)
     extra = [d for d in find_mentions(Article(id="text", path="", title="", text=text), gaz)
              if not any(s < d.mention.end and d.mention.start < e for s, e in spans)
              and any(joins(text, e, d.mention.start) for _, e in spans)]
     resolved = resolve_detections(detections + extra, countries=_context(context),
-                                  weights=_replace(weights, threshold=-1e9), text=text)
+                                  weights=replace(weights, threshold=-1e9), text=text)
     return _toponyms(resolved[:len(detections)])
+
+
+#: the match score of a place standing in for the designated feature named after it
+DESIGNATED_MATCH = 0.6
+
+
+def _designated(gaz: Gazetteer, name: str) -> list[Candidate]:
+    """Candidates for a designated feature no gazetteer lists ("Neches River", "Lake Lanier", "Hamilton
+    Township") from its proper name alone, as areas: the place it is named after lies near it."""
+    rest = strip_designation(name)
+    if not rest:
+        return []
+    cands = [c for c in gaz.lookup(rest) if c.score >= 1.0]
+    if name.lower().endswith((" province", " prefecture")):  # "Akita Prefecture": the prefecture, not its capital
+        cands = [c for c in cands if c.feature.startswith("admin")] or cands
+    # scored as a fuzzy match: a guess that lends no support to the document's other names
+    return [replace(c, precision=max(c.precision, PRECISION_AREA), score=DESIGNATED_MATCH) for c in cands]
 
 
 def geoparse_frame(text: str, **kwargs):

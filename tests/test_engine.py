@@ -326,3 +326,27 @@ def test_a_province_filed_as_admin2_is_found_by_its_own_name():
     for name, lat, lon in (("Pangasinan", 15.9, 120.3), ("Nueva Ecija", 15.6, 121.0)):
         assert found[name].place.feature == "admin2" and found[name].place.country_code == "PH"
         assert km(found[name], lat, lon) < 80
+
+
+@pytest.mark.parametrize("text, name, lat, lon, feature", [
+    ("Two anglers drowned in the Catawba River near Mount Holly, North Carolina, on Sunday.", "Catawba River",
+     35.0, -81.0, None),
+    ("Flood warnings were posted along the Salinas Valley after storms hit Monterey County, California.",
+     "Salinas Valley", 36.4, -121.3, None),
+    ("Akita Prefecture reported a case of bird flu, Japan's agriculture ministry said.", "Akita Prefecture",
+     39.7, 140.3, "admin1"),
+])
+def test_a_designated_feature_no_gazetteer_lists_stands_on_its_namesake(text, name, lat, lon, feature):
+    """Rivers, valleys, lakes, townships: the place they are named after, as an area, never unresolved."""
+    start = text.index(name)
+    (t,) = geomap.resolve_spans(text, [(start, start + len(name))])
+    assert t.place is not None and km(t, lat, lon) < 161 and t.precision >= 2
+    assert feature is None or t.place.feature == feature
+
+
+def test_a_designated_guess_lends_no_support_to_other_names():
+    """"Jerome Township" guessed as Jerome, Idaho must not pull Toronto to a US namesake."""
+    text = "Officials in Toronto, Ontario met delegates from Jerome Township."
+    spans = [(text.index(n), text.index(n) + len(n)) for n in ("Toronto", "Ontario", "Jerome Township")]
+    toronto, ontario, _ = geomap.resolve_spans(text, spans)
+    assert toronto.place.country_code == "CA" and ontario.place.country_code == "CA"

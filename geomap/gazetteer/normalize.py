@@ -34,7 +34,7 @@ import unicodedata
 from typing import Any
 from functools import lru_cache
 
-__all__ = ["normalize", "skeleton", "name_keys", "fold", "alternate_only"]
+__all__ = ["normalize", "skeleton", "name_keys", "fold", "alternate_only", "strip_designation"]
 
 # Characters NFKD does not decompose into ASCII + combining marks.
 _SPECIAL = str.maketrans(
@@ -198,3 +198,30 @@ def _expand_abbreviations(key: str) -> str:
 
 #: :func:`alternate_only` by (name, matched): the same places come up in document after document
 _ALTERNATE_ONLY: dict[tuple[str, str], bool] = {}
+
+
+#: generic words that name a feature after (or before) its proper name: "Neches River", "Lake Lanier"
+_DESIGNATIONS_AFTER = ("river", "lake", "valley", "township", "twp", "park", "island", "islands", "bay", "falls",
+                       "mountain", "mountains", "creek", "province", "prefecture", "canal", "national park",
+                       "state park", "county park", "harbor", "harbour", "peninsula", "plateau", "square")
+_DESIGNATIONS_BEFORE = ("lake", "mount", "mt", "river", "town of", "city of", "port of", "isle of", "gulf of")
+
+
+def strip_designation(name: str) -> str | None:
+    """The proper name inside a designated feature's name, or ``None`` when it has no designation.
+
+    Examples
+    --------
+    >>> strip_designation("Neches River"), strip_designation("Lake Lanier"), strip_designation("Akita Prefecture")
+    ('Neches', 'Lanier', 'Akita')
+    >>> strip_designation("Zion National Park"), strip_designation("Ohio") is None
+    ('Zion', True)
+    """
+    words = name.replace(".", " ").split()
+    low = [w.lower() for w in words]
+    for size in (2, 1):
+        if len(words) > size and " ".join(low[-size:]) in _DESIGNATIONS_AFTER:
+            return " ".join(words[:-size])
+        if len(words) > size and " ".join(low[:size]) in _DESIGNATIONS_BEFORE:
+            return " ".join(words[size:])
+    return None
