@@ -350,3 +350,11 @@ def test_a_designated_guess_lends_no_support_to_other_names():
     spans = [(text.index(n), text.index(n) + len(n)) for n in ("Toronto", "Ontario", "Jerome Township")]
     toronto, ontario, _ = geomap.resolve_spans(text, spans)
     assert toronto.place.country_code == "CA" and ontario.place.country_code == "CA"
+
+
+def test_a_major_city_of_a_named_country_beats_the_main_countrys_namesake():
+    """A US story that names Russia: "Moscow" is the Russian capital, not Moscow, Pennsylvania."""
+    text = ("Officials in Scranton, Pennsylvania, and New York said the U.S. delegation would fly to Russia. "
+            "Talks in Moscow resume next week, the U.S. State Department said.")
+    t = by_text(geomap.geoparse(text))["Moscow"]
+    assert t.place.country_code == "RU"

@@ -153,6 +153,7 @@ def resolve_detections(
     if text and weights.qualifier:
         qualified = qualifiers(detections, groups, text, first, weights)
         state_named = {g for g, d in zip(groups, detections) if _called_a_state(text, d)}
+    named = {v[0] for v in votes if v is not None and v[1] >= 1.0}  # countries named outright or by demonym
     resolved: dict[int, Resolution] = {}
     for g, i in reps.items():
         d = detections[i]
@@ -164,6 +165,11 @@ def resolve_detections(
             peers = {cc for h, cc in admin1_of.items() if h != g}
             extra = [e + (weights.peer_region if c.feature == "admin1" and c.score >= 1.0 and c.country_code in peers
                           else 0.0) for e, c in zip(extra, d.candidates)]
+        if weights.named_country_city and named:
+            extra = [e + (weights.named_country_city if c.feature == "populated place" and c.country_code in named
+                          and own[g].countries.get(c.country_code, 0.0) < 1.0
+                          and c.population >= MAJOR_CITY and c.score >= 1.0 else 0.0)
+                     for e, c in zip(extra, d.candidates)]
         if g in state_named:  # "Washington state", "the state of New York": the state, not its namesake city
             extra = [e + (weights.qualifier if c.feature == "admin1" else 0.0) for e, c in zip(extra, d.candidates)]
         ranked = _prefer_city_over_its_region(rank(d.candidates, ctx2, weights, top=4, extra=extra, terms=terms[g]))

@@ -64,6 +64,8 @@ class Weights:
     #: a state or province when the document names other states or provinces of the same country
     #: ("California has 13 cases, three in Texas, two in Kansas": California the state, not the town)
     peer_region: float = 0.2
+    #: a major city of a country the document names outright ("Moscow" in a story that names Russia)
+    named_country_city: float = 0.4
 
 
 @dataclass
