@@ -358,3 +358,10 @@ def test_a_major_city_of_a_named_country_beats_the_main_countrys_namesake():
             "Talks in Moscow resume next week, the U.S. State Department said.")
     t = by_text(geomap.geoparse(text))["Moscow"]
     assert t.place.country_code == "RU"
+
+
+def test_the_uk_nations_are_countries_not_american_towns():
+    text = ("The Ohio band played Columbus, Cleveland and Dayton before flying to London, England, "
+            "and Glasgow, Scotland, for the last dates of the tour.")
+    found = by_text(geomap.geoparse(text))
+    assert [found[n].place.country_code for n in ("England", "Scotland", "London", "Glasgow")] == ["GB"] * 4

@@ -237,9 +237,19 @@ def context_terms(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weig
     return _context_terms(candidates, ctx.countries, w, _own_name_match(candidates))
 
 
+#: first-level divisions that are countries in their own right: the United Kingdom's four nations
+#: ("England" is not England, Arkansas, in a story about the world)
+COUNTRY_LIKE = frozenset({"admin1:GB-england", "admin1:GB-scotland", "admin1:GB-wales", "admin1:GB-northern-ireland"})
+
+
+def names_a_country(c: Candidate) -> bool:
+    """Whether ``c`` is a country, or a division that is a country in its own right (:data:`COUNTRY_LIKE`)."""
+    return c.feature == "country" or c.source_id in COUNTRY_LIKE
+
+
 def _with_country_bonus(c: Candidate, term: float, w: Weights) -> float:
     """``term`` plus ``w.country_feature`` when ``c`` is a country of this very name (as in :func:`_base_score`)."""
-    return term + w.country_feature if c.feature == "country" and c.score >= 1.0 else term
+    return term + w.country_feature if c.score >= 1.0 and names_a_country(c) else term
 
 
 def _own_name_match(candidates: Sequence[Candidate]) -> bool:
@@ -369,8 +379,8 @@ def mention_votes(candidate_lists: Sequence[Sequence[Candidate]], *,
     for i, cands in enumerate(candidate_lists):
         vote = None
         exact = [c for c in cands if c.score >= 1.0]
-        countries = [c for c in exact if c.feature == "country"]
-        if countries and any(c.feature.startswith("admin1") for c in exact):
+        countries = [c for c in exact if names_a_country(c)]
+        if countries and any(c.feature.startswith("admin1") and c not in countries for c in exact):
             vote = None  # "Georgia", "Lebanon": a country and a state share the name; the name alone says neither
         elif cands and (countries or (kinds and kinds[i] == "demonym")):
             vote = ((countries or exact or cands)[0].country_code, 1.0)
