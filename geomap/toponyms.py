@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from geomap.gazetteer import Gazetteer
 from geomap.gazetteer.normalize import alternate_only, fold, normalize
-from geomap.model import Article, Candidate, Mention
+from geomap.model import Article, Candidate, Mention, new_mention
 
 __all__ = ["Detection", "find_mentions", "sentence_at", "sentence_spans"]
 
@@ -346,7 +346,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                     continue  # "Death Toll": a headline of common words
                 demonym = demonyms.get(key) or (demonyms.get(key[:-1]) if key.endswith("s") else None)
                 if demonym:
-                    mention = Mention(article.id, s, e, name, sentence_at(text, sents, s), kind="demonym")
+                    mention = new_mention(article.id, s, e, name, sentence_at(text, sents, s), "demonym")
                     cands = [c for c in lookup(gazetteer.countries[demonym].name)
                              if c.source_id == f"country:{demonym}"]
                     out.append(Detection(mention, cands))
@@ -386,7 +386,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 if single and _common_name_without_cue(text, s, e, name, cands, needs_cue):
                     continue  # "Ripley", "Turner": a frequent surname or given name naming only small towns
                 e, j = _extend(text, s, e, j, run, cands)
-                mention = Mention(article.id, s, e, text[s:e], sentence_at(text, sents, s))
+                mention = new_mention(article.id, s, e, text[s:e], sentence_at(text, sents, s))
                 out.append(Detection(mention, cands))
                 matched = True
                 i = j + 1

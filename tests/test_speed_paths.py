@@ -457,3 +457,30 @@ def test_capitalised_token_regex_matches_as_its_plain_form():
     for text in texts:
         assert ([(m.span(), m.lastindex) for m in T._CAP_TOKEN.finditer(text)]
                 == [(m.span(), m.lastindex) for m in plain.finditer(text)]), text
+
+
+def test_fast_mention_resolution_toponym_equal_constructors():
+    """new_mention / _new_resolution / _new_toponym make what the dataclass constructors make."""
+    import pickle
+
+    from geomap.engine import Toponym, _new_toponym
+    from geomap.geocoding import Resolution, _new_resolution
+    from geomap.model import Candidate, Mention, new_mention
+    from geomap.toponyms import Detection
+
+    c = Candidate("Tripoli", 32.9, 13.2, "LY", "populated place", 1_150_989, "geonames:7", 1.0)
+    for args in (("a", 1, 8, "Tripoli"), ("a", 1, 8, "Tripoli", "In Tripoli."), ("a", 1, 8, "Libyan", "s", "demonym")):
+        fast, plain = new_mention(*args), Mention(*args)
+        assert type(fast) is Mention and fast == plain and hash(fast) == hash(plain) and repr(fast) == repr(plain)
+        assert list(vars(fast).items()) == list(vars(plain).items())
+        assert pickle.loads(pickle.dumps(fast)) == plain
+    d = Detection(Mention("a", 1, 8, "Tripoli"), [c])
+    for best, runner in ((c, ()), (None, (c,))):
+        fast, plain = _new_resolution(d, best, runner), Resolution(d, best, runner)
+        assert type(fast) is Resolution and fast == plain and repr(fast) == repr(plain)
+        assert list(vars(fast).items()) == list(vars(plain).items())
+    for args in ((1, 8, "Tripoli", "name", c, 1.0, 1, (c,)), (1, 8, "X", "name", None, 0.0, None, ())):
+        fast, plain = _new_toponym(*args), Toponym(*args)
+        assert type(fast) is Toponym and fast == plain and hash(fast) == hash(plain) and repr(fast) == repr(plain)
+        assert list(vars(fast).items()) == list(vars(plain).items())
+        assert fast.lat == plain.lat
