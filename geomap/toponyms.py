@@ -353,6 +353,10 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                     matched = True
                     i = j + 1
                     break
+                if j + 1 < n and words[j + 1].lower() in _PERSON_BEFORE:
+                    # "Prime Minister", "Attorney General": part of a title (asked before the lookups, which
+                    # only decide whether to skip the span too)
+                    continue
                 if single and acronym and len(name) <= 3 and not lookup_country(name):
                     continue  # "ID", "SUV": acronyms are places only when they name a country (US, UK)
                 cands = lookup(name)
@@ -373,9 +377,6 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                     continue  # "Jones" after "Bob Jones" in the same text: the person, not Jones, Oklahoma
                 if single and s in sentence_starts and all(c.score < 1 for c in cands):
                     continue  # a capitalised first word that only looks like a place name ("Prime" ~ Perm)
-                nxt = words[j + 1].lower() if j + 1 < n else ""
-                if nxt in _PERSON_BEFORE:
-                    continue  # "Prime Minister", "Attorney General": part of a title
                 if _strong_place(cands, name) and fold(name) not in common_names:
                     # "the Texas Fire Service", "Ohio Supreme Court": a state or a city modifying a name
                     before = text[max(0, s - 25):s].split()
