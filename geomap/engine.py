@@ -11,13 +11,13 @@ already known (gold spans in evaluation, or an analyst's own annotations).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from geomap.gazetteer import Gazetteer, default_gazetteer
 from geomap.gazetteer.normalize import fold, strip_designation
 from geomap.geocoding import Resolution, Weights, joins, resolve_detections
-from geomap.model import PRECISION_AREA, Article, Candidate, Mention
+from geomap.model import PRECISION_AREA, Article, Candidate, Mention, _made_by_dict
 from geomap.toponyms import Detection, find_mentions, sentence_at, sentence_spans
 
 __all__ = ["Toponym", "geoparse", "resolve_spans", "geoparse_frame", "relative_locations"]
@@ -65,12 +65,32 @@ class Toponym:
         return self.place.lon if self.place else None
 
 
+def _toponym_factory() -> Callable[..., Toponym]:
+    """``Toponym(...)`` with all eight fields given positionally, made as :func:`~geomap.model.new_candidate`
+    makes candidates (the same ``__dict__``, without the frozen dataclass's ``object.__setattr__`` per field)."""
+    if not _made_by_dict(Toponym, ("start", "end", "text", "kind", "place", "score", "precision", "runner_up")):
+        return Toponym
+    new, set_dict = object.__new__, object.__setattr__
+
+    def make(start: int, end: int, text: str, kind: str, place: Candidate | None, score: float,
+             precision: int | None, runner_up: tuple[Candidate, ...]) -> Toponym:
+        t = new(Toponym)
+        set_dict(t, "__dict__", {"start": start, "end": end, "text": text, "kind": kind, "place": place,
+                                 "score": score, "precision": precision, "runner_up": runner_up})
+        return t
+
+    return make
+
+
+_new_toponym = _toponym_factory()
+
+
 def _toponyms(resolutions: Sequence[Resolution]) -> list[Toponym]:
     out = []
     for r in resolutions:
         m = r.detection.mention
         b = r.best
-        out.append(Toponym(m.start, m.end, m.text, m.kind, b, b.score if b else 0.0, b.precision if b else None,
+        out.append(_new_toponym(m.start, m.end, m.text, m.kind, b, b.score if b else 0.0, b.precision if b else None,
                            r.runner_up))
     return out
 

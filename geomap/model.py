@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 
 __all__ = ["Article", "Mention", "Candidate", "Place", "Evidence", "Figure", "Event", "Claim",
-           "PRECISION_POINT", "PRECISION_AREA", "PRECISION_REGION", "new_candidate", "rescored"]
+           "PRECISION_POINT", "PRECISION_AREA", "PRECISION_REGION", "new_candidate", "new_mention", "rescored"]
 
 #: ACLED geo_precision: 1 = a named town or point.
 PRECISION_POINT = 1
@@ -96,6 +96,32 @@ def _candidate_factory() -> Callable[..., Candidate]:
 
 
 new_candidate = _candidate_factory()
+
+
+def _made_by_dict(cls: type, names: tuple[str, ...]) -> bool:
+    """Whether instances of dataclass ``cls`` may be made by setting their ``__dict__``: its fields are
+    ``names`` in that order, all set by ``__init__``, and it has no ``__post_init__`` and no slots."""
+    return (tuple(f.name for f in fields(cls)) == names and all(f.init for f in fields(cls))
+            and not hasattr(cls, "__post_init__") and "__slots__" not in vars(cls))
+
+
+def _mention_factory() -> Callable[..., Mention]:
+    """``Mention(...)`` (positional fields), made as :func:`new_candidate` makes candidates: the same ``__dict__``
+    (keys in field order) without the frozen dataclass's ``object.__setattr__`` per field."""
+    if not _made_by_dict(Mention, ("article_id", "start", "end", "text", "sentence", "kind")):
+        return Mention
+    new, set_dict = object.__new__, object.__setattr__
+
+    def make(article_id: str, start: int, end: int, text: str, sentence: str = "", kind: str = "name") -> Mention:
+        m = new(Mention)
+        set_dict(m, "__dict__", {"article_id": article_id, "start": start, "end": end, "text": text,
+                                 "sentence": sentence, "kind": kind})
+        return m
+
+    return make
+
+
+new_mention = _mention_factory()
 
 
 def rescored(c: Candidate, score: float) -> Candidate:

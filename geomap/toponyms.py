@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from geomap.gazetteer import Gazetteer
 from geomap.gazetteer.normalize import alternate_only, fold, normalize
-from geomap.model import Article, Candidate, Mention
+from geomap.model import Article, Candidate, Mention, new_mention
 
 __all__ = ["Detection", "find_mentions", "sentence_at", "sentence_spans"]
 
@@ -346,13 +346,17 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                     continue  # "Death Toll": a headline of common words
                 demonym = demonyms.get(key) or (demonyms.get(key[:-1]) if key.endswith("s") else None)
                 if demonym:
-                    mention = Mention(article.id, s, e, name, sentence_at(text, sents, s), kind="demonym")
+                    mention = new_mention(article.id, s, e, name, sentence_at(text, sents, s), "demonym")
                     cands = [c for c in lookup(gazetteer.countries[demonym].name)
                              if c.source_id == f"country:{demonym}"]
                     out.append(Detection(mention, cands))
                     matched = True
                     i = j + 1
                     break
+                if j + 1 < n and words[j + 1].lower() in _PERSON_BEFORE:
+                    # "Prime Minister", "Attorney General": part of a title (asked before the lookups, which
+                    # only decide whether to skip the span too)
+                    continue
                 if single and acronym and len(name) <= 3 and not lookup_country(name):
                     continue  # "ID", "SUV": acronyms are places only when they name a country (US, UK)
                 cands = lookup(name)
@@ -373,9 +377,6 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                     continue  # "Jones" after "Bob Jones" in the same text: the person, not Jones, Oklahoma
                 if single and s in sentence_starts and all(c.score < 1 for c in cands):
                     continue  # a capitalised first word that only looks like a place name ("Prime" ~ Perm)
-                nxt = words[j + 1].lower() if j + 1 < n else ""
-                if nxt in _PERSON_BEFORE:
-                    continue  # "Prime Minister", "Attorney General": part of a title
                 if _strong_place(cands, name) and fold(name) not in common_names:
                     # "the Texas Fire Service", "Ohio Supreme Court": a state or a city modifying a name
                     before = text[max(0, s - 25):s].split()
@@ -386,7 +387,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 if single and _common_name_without_cue(text, s, e, name, cands, needs_cue):
                     continue  # "Ripley", "Turner": a frequent surname or given name naming only small towns
                 e, j = _extend(text, s, e, j, run, cands)
-                mention = Mention(article.id, s, e, text[s:e], sentence_at(text, sents, s))
+                mention = new_mention(article.id, s, e, text[s:e], sentence_at(text, sents, s))
                 out.append(Detection(mention, cands))
                 matched = True
                 i = j + 1

@@ -457,3 +457,69 @@ def test_capitalised_token_regex_matches_as_its_plain_form():
     for text in texts:
         assert ([(m.span(), m.lastindex) for m in T._CAP_TOKEN.finditer(text)]
                 == [(m.span(), m.lastindex) for m in plain.finditer(text)]), text
+
+
+def test_fast_mention_resolution_toponym_equal_constructors():
+    """new_mention / _new_resolution / _new_toponym make what the dataclass constructors make."""
+    import pickle
+
+    from geomap.engine import Toponym, _new_toponym
+    from geomap.geocoding import Resolution, _new_resolution
+    from geomap.model import Candidate, Mention, new_mention
+    from geomap.toponyms import Detection
+
+    c = Candidate("Tripoli", 32.9, 13.2, "LY", "populated place", 1_150_989, "geonames:7", 1.0)
+    for args in (("a", 1, 8, "Tripoli"), ("a", 1, 8, "Tripoli", "In Tripoli."), ("a", 1, 8, "Libyan", "s", "demonym")):
+        fast, plain = new_mention(*args), Mention(*args)
+        assert type(fast) is Mention and fast == plain and hash(fast) == hash(plain) and repr(fast) == repr(plain)
+        assert list(vars(fast).items()) == list(vars(plain).items())
+        assert pickle.loads(pickle.dumps(fast)) == plain
+    d = Detection(Mention("a", 1, 8, "Tripoli"), [c])
+    for best, runner in ((c, ()), (None, (c,))):
+        fast, plain = _new_resolution(d, best, runner), Resolution(d, best, runner)
+        assert type(fast) is Resolution and fast == plain and repr(fast) == repr(plain)
+        assert list(vars(fast).items()) == list(vars(plain).items())
+    for args in ((1, 8, "Tripoli", "name", c, 1.0, 1, (c,)), (1, 8, "X", "name", None, 0.0, None, ())):
+        fast, plain = _new_toponym(*args), Toponym(*args)
+        assert type(fast) is Toponym and fast == plain and hash(fast) == hash(plain) and repr(fast) == repr(plain)
+        assert list(vars(fast).items()) == list(vars(plain).items())
+        assert fast.lat == plain.lat
+
+
+
+def _corpus_spans(limit_docs: int | None = None) -> list[str]:
+    """Every span of one to six capitalised words of the evaluation corpora (when present), and some made up."""
+    import re
+    from pathlib import Path
+
+    names = {"Ben Guerdane", "Bengardane", "Nowhere Special Place", "Sabratah", "Xq", "Tripoli", "El-Amria",
+             "Anderson County Sheriff Greg Taylor", "Springfeld", "Zzzzzz", "Paris", "New Yrok", "A", "--", "Ad Dawr"}
+    root = Path(__file__).resolve().parents[2] / "shared" / "eval" / "geoparse"
+    word = re.compile(r"[A-Z][\w'’.-]*")
+    for corpus in ("lgl.jsonl", "geovirus.jsonl"):
+        path = root / corpus
+        if not path.exists():
+            continue
+        for line in [x for x in path.read_text(encoding="utf-8").split("\n") if x.strip()][:limit_docs]:
+            text = json.loads(line)["text"]
+            words = [m.group() for m in word.finditer(text)]
+            for i in range(len(words)):
+                for j in range(i + 1, min(len(words), i + 6) + 1):
+                    names.add(" ".join(words[i:j]))
+    return sorted(names)
+
+
+def test_lookup_early_miss_answers_as_every_stage(gaz):
+    """_lookup's early 'nothing can match' exit answers as _lookup_keys (every stage run), on corpus spans."""
+    from geomap.gazetteer import normalize
+
+    table = gaz.index.table
+    for name in _corpus_spans():
+        norm = normalize(name)
+        if not norm:
+            continue
+        exact, n = gaz._memory.by_norm.get(norm, ()), table.keys[0].get(norm)
+        for skeleton in (False, True):
+            fast = gaz._lookup(name, country=None, fuzzy=False, skeleton=skeleton, limit=25)
+            full = gaz._lookup_keys(norm, exact, n, table, country=None, fuzzy=False, skeleton=skeleton, limit=25)
+            assert fast == full, (name, skeleton)

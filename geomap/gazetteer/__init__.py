@@ -28,7 +28,7 @@ from pathlib import Path
 from geomap.errors import DataError, InputError
 from geomap.gazetteer.admin import load_admin_entries
 from geomap.gazetteer.index import TIER_NORMAL, TIER_SKELETON, CityIndex, CityRow, NameTable, open_index
-from geomap.gazetteer.normalize import fold, name_keys, normalize
+from geomap.gazetteer.normalize import _key_skeleton, fold, name_keys, normalize
 from geomap.model import PRECISION_AREA, PRECISION_POINT, PRECISION_REGION, Candidate
 from geomap.model import new_candidate as _new_candidate
 
@@ -315,6 +315,12 @@ _extract: Callable | None = None
 _ratio_scorer: Callable[[str, str], float] | None = None
 
 
+def _skeleton_key(norm: str) -> str:
+    """``name_keys(name)[1]`` from ``norm = normalize(name)`` (not normalised again)."""
+    skel = _key_skeleton(norm) if len(norm.replace(" ", "")) >= 5 else ""
+    return skel if len(skel) >= 3 else ""
+
+
 def _match_order(match: tuple) -> tuple[float, int, str]:
     """Best match first: score, then population, then source id."""
     return -match[0], -match[1], match[2]
@@ -384,6 +390,7 @@ class Gazetteer:
         self._progress = progress
         self._memory = _MemoryIndex()
         self._cache: dict[tuple, tuple[Candidate, ...]] = {}
+        self._table: NameTable | None = None  # self.index.table, once read
         self._demonyms: dict[str, str] | None = None
         self._first_words: frozenset[str] | None = None
         for entry in _country_entries():
@@ -480,19 +487,36 @@ class Gazetteer:
         norm = normalize(name)
         if not norm:
             return ()
+        memory = self._memory
+        table = self._table
+        if table is None:
+            table = self._table = self.index.table
+        exact = memory.by_norm.get(norm, ())
+        n = table.keys[TIER_NORMAL].get(norm)
+        if not exact and n is None and not fuzzy:
+            # most names looked up match nothing: say so as soon as neither key is known (the full path would
+            # find nothing either: no exact match, and the skeleton stage needs its key in a table)
+            skel = _skeleton_key(norm) if skeleton else ""
+            if not skel or (skel not in memory.by_skel and skel not in table.keys[TIER_SKELETON]):
+                return ()
+        return self._lookup_keys(norm, exact, n, table, country=country, fuzzy=fuzzy, skeleton=skeleton,
+                                 limit=limit)
+
+    def _lookup_keys(self, norm: str, exact: Sequence[tuple[int, str]], n: int | None, table: NameTable, *,
+                     country: str | None, fuzzy: bool, skeleton: bool, limit: int) -> tuple[Candidate, ...]:
+        """:meth:`_lookup` of a name whose normal key ``norm`` (not empty) has the memory entries ``exact`` and
+        the name-table key number ``n`` (or None): every stage, with no early exit."""
+        memory = self._memory
         cc = country.upper() if country else None
         found: dict[str, tuple] = {}
-        memory = self._memory
-        table = self.index.table
-        for i, alias in memory.by_norm.get(norm, ()):
+        for i, alias in exact:
             _keep_entry(found, cc, memory.entries[i], MATCH_EXACT, alias)
-        n = table.keys[TIER_NORMAL].get(norm)
         if n is not None:
             offsets = table.offsets[TIER_NORMAL]
             start = offsets[n]
             _keep_places(found, cc, table, table.places[TIER_NORMAL][start:min(offsets[n + 1], start + _CITY_ROWS)],
                          round(MATCH_EXACT, 4), norm)
-        skel = name_keys(name)[1] if skeleton and not found else ""
+        skel = _skeleton_key(norm) if skeleton and not found else ""
         if skel:  # transliteration variants only when no spelling matches exactly
             for i, alias in memory.by_skel.get(skel, ()):
                 r = _ratio(norm, alias)
@@ -521,10 +545,12 @@ class Gazetteer:
             return ()
         ranked = sorted(found.values(), key=_match_order) if len(found) > 1 else list(found.values())
         out = []
+        names, lats, lons, ccs = table.name, table.lat, table.lon, table.cc
         for match in ranked[:limit]:
-            score, _, _, what, matched = match
-            if type(what) is int:
-                out.append(self._from_place(table, match))
+            score, population, sid, what, matched = match
+            if type(what) is int:  # as _from_place makes it
+                out.append(_new_candidate(names[what], lats[what], lons[what], ccs[what], "populated place",
+                                          population, sid, score, PRECISION_POINT, 0.0, matched))
             elif isinstance(what, Entry):
                 out.append(_entry_candidate(what, score, matched))
             else:

@@ -15,7 +15,7 @@ from geomap.gazetteer import Gazetteer
 from geomap.gazetteer.normalize import normalize
 from geomap.geocoding.rank import (DocumentContext, Weights, base_scores, coherence, context_from_votes,
                                    context_terms, mention_votes, rank)
-from geomap.model import Candidate
+from geomap.model import Candidate, _made_by_dict
 from geomap.toponyms import Detection
 
 __all__ = [
@@ -70,6 +70,24 @@ class Resolution:
     detection: Detection
     best: Candidate | None
     runner_up: tuple[Candidate, ...] = ()
+
+
+def _resolution_factory() -> Callable[[Detection, Candidate | None, tuple[Candidate, ...]], Resolution]:
+    """``Resolution(detection, best, runner_up)``, made as :func:`~geomap.model.new_candidate` makes candidates
+    (the same ``__dict__``, without the frozen dataclass's ``object.__setattr__`` per field)."""
+    if not _made_by_dict(Resolution, ("detection", "best", "runner_up")):
+        return Resolution
+    new, set_dict = object.__new__, object.__setattr__
+
+    def make(detection: Detection, best: Candidate | None, runner_up: tuple[Candidate, ...]) -> Resolution:
+        r = new(Resolution)
+        set_dict(r, "__dict__", {"detection": detection, "best": best, "runner_up": runner_up})
+        return r
+
+    return make
+
+
+_new_resolution = _resolution_factory()
 
 
 def resolve_detections(
@@ -176,9 +194,9 @@ def resolve_detections(
         # with no (other) country context, nothing can vouch for a name but the name itself
         threshold = weights.threshold if own[g].countries else weights.threshold - weights.no_context_relief
         best = ranked[0] if ranked and ranked[0].score >= threshold else None
-        resolved[g] = Resolution(d, best, tuple(ranked[1:4]))
+        resolved[g] = _new_resolution(d, best, tuple(ranked[1:4]))
     # a later mention of a name: its first mention's resolution with its own detection
-    return [resolved[g] if i == reps[g] else Resolution(d, resolved[g].best, resolved[g].runner_up)
+    return [resolved[g] if i == reps[g] else _new_resolution(d, resolved[g].best, resolved[g].runner_up)
             for i, (g, d) in enumerate(zip(groups, detections))]
 
 
