@@ -145,6 +145,7 @@ def rescored(c: Candidate, score: float) -> Candidate:
     object.__setattr__(out, "__dict__", {**c.__dict__, "score": score})
     return out
 
+
 @dataclass
 class Place:
     """A resolved place with every mention of it across the articles."""
