@@ -18,7 +18,7 @@ from geomap.gazetteer import Gazetteer, default_gazetteer
 from geomap.gazetteer.normalize import fold, strip_designation
 from geomap.geocoding import Resolution, Weights, joins, resolve_detections
 from geomap.model import PRECISION_AREA, Article, Candidate, Mention, _made_by_dict
-from geomap.toponyms import Detection, find_mentions, sentence_at, sentence_spans
+from geomap.toponyms import Detection, designate_listed, find_mentions, sentence_at, sentence_spans
 
 __all__ = ["Toponym", "geoparse", "resolve_spans", "geoparse_frame", "relative_locations"]
 
@@ -187,6 +187,7 @@ def resolve_spans(
             if not any(c.score >= 1.0 for c in cands):
                 cands = _designated(gaz, name) or cands
         detections.append(Detection(Mention("text", start, end, name, sentence_at(text, sents, start), kind), cands))
+    detections = designate_listed(text, detections, gaz.lookup)
     # the spans are known to be toponyms: take the best candidate even below the detection threshold
     # a region or country right after a span qualifies it even when it is no given span itself
     # ("Washington" in "Washington, D.C." when only "Washington" is one)

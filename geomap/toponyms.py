@@ -24,7 +24,7 @@ Every mention satisfies ``text[start:end] == mention.text``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from geomap.gazetteer import Gazetteer
@@ -398,7 +398,124 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 i += 1
             else:
                 prev_unmatched = False
-    return out
+    return designate_listed(text, out, lookup, add=True, article_id=article.id)
+
+
+def listed_places(text: str, lookup: Callable[[str], list[Candidate]]) -> list[tuple[int, int, list[Candidate]]]:
+    """The names of lists that end with a plural designation, as the designated places.
+
+    "Douglas, Sarpy and Lancaster counties" names Douglas County, Sarpy County and
+    Lancaster County, not the towns of Douglas and Lancaster; "Mashonaland West and
+    Midlands provinces" names two provinces. A list is two or more capitalised names
+    joined by commas, "and", "or" or "&", the last two by "and", "or" or "&".
+
+    Parameters
+    ----------
+    text : str
+        The document.
+    lookup : callable
+        Name → gazetteer candidates.
+
+    Returns
+    -------
+    list of (start, end, candidates)
+        In text order, for every listed name whose designated form ("Douglas County") the
+        gazetteer knows by that exact name; leading words of a name that make it unknown
+        are dropped ("Small Hitchcock and Hayes counties": Hitchcock).
+
+    Examples
+    --------
+    >>> from geomap.gazetteer import default_gazetteer
+    >>> [(s, e, c[0].name) for s, e, c in listed_places("in Becker, Clay and Wilkin counties",
+    ...                                                 default_gazetteer().lookup)]
+    [(3, 9, 'Becker County'), (11, 15, 'Clay County'), (20, 26, 'Wilkin County')]
+    """
+    out: list[tuple[int, int, list[Candidate]]] = []
+    for plural in _PLURAL_WORD.finditer(text):
+        designation = _PLURAL_DESIGNATIONS[plural.group().lower()]
+        items: list[tuple[int, int]] = []
+        end = plural.start()
+        joined_by_and = False
+        while True:
+            window = max(0, end - 60)
+            item = _ITEM_AT_END.search(text, window, end)
+            if not item:
+                break
+            items.append((item.start(1), item.end(1)))
+            gap = _GAP_AT_END.search(text, max(0, item.start(1) - 8), item.start(1))
+            if not gap:
+                break
+            if len(items) == 1:
+                joined_by_and = _LIST_END.search(gap.group()) is not None
+            end = gap.start()
+        if len(items) < 2 or not joined_by_and:
+            continue
+        for s, e in reversed(items):
+            words = list(_WORD_STARTS.finditer(text, s, e))
+            for w in words:  # "Small Hitchcock": the longest known tail
+                name = text[w.start():e]
+                exact = [c for c in lookup(f"{name} {designation}") if c.score >= 1.0]
+                if designation in _ADMIN_DESIGNATIONS:  # "Midlands" (ZW) is a province by its bare name
+                    exact += [c for c in lookup(name) if c.score >= 1.0 and c.feature.startswith("admin")
+                              and c not in exact]
+                if exact:
+                    out.append((w.start(), e, exact))
+                    break
+    return sorted(out, key=lambda t: t[0])
+
+
+#: plural designations that distribute over a list of names, and the designation each name takes
+_PLURAL_DESIGNATIONS = {"counties": "County", "parishes": "Parish", "townships": "Township", "boroughs": "Borough",
+                        "provinces": "Province", "prefectures": "Prefecture", "districts": "District",
+                        "rivers": "River", "islands": "Island"}
+#: designations of administrative areas, which the gazetteer may list under the bare name
+_ADMIN_DESIGNATIONS = frozenset({"County", "Parish", "Province", "Prefecture", "District"})
+_PLURAL_WORD = re.compile(r"(?<=\s)(?:" + "|".join(_PLURAL_DESIGNATIONS) + r")\b", re.IGNORECASE)
+_ITEM_AT_END = re.compile(r"(?<![\w'’.-])([A-Z][\w'’.-]*?(?:\s[A-Z][\w'’.-]*?){0,3})[’']?\s*\Z")
+_GAP_AT_END = re.compile(r"(?:,\s*(?:(?:and|or|&)\s+)?|\s+(?:and|or|&)\s+)\Z")
+_LIST_END = re.compile(r"\b(?:and|or)\b|&")
+_WORD_STARTS = re.compile(r"\S+")
+
+
+def designate_listed(text: str, detections: list[Detection], lookup: Callable[[str], list[Candidate]],
+                     add: bool = False, article_id: str = "text") -> list[Detection]:
+    """Give the names of lists that end with a plural designation the designated places (see :func:`listed_places`).
+
+    Parameters
+    ----------
+    text : str
+        The document.
+    detections : list of Detection
+        Its mentions with their candidates, in text order.
+    lookup : callable
+        Name → gazetteer candidates.
+    add : bool
+        Also add the listed names no detection covers, and let a listed name replace the
+        detections it overlaps (detection); otherwise only a detection of exactly the listed
+        span takes its candidates (given spans).
+    article_id : str
+        The article of the added mentions.
+
+    Returns
+    -------
+    list of Detection
+        In text order.
+    """
+    listed = listed_places(text, lookup)
+    if not listed:
+        return detections
+    out: list[Detection | None] = list(detections)
+    for s, e, cands in listed:
+        same = next((k for k, d in enumerate(out) if d is not None and d.mention.kind == "name"
+                     and (d.mention.start, d.mention.end) == (s, e)), None)
+        if same is not None:
+            out[same] = Detection(out[same].mention, cands)
+        elif add:
+            out = [d if d is None or not (d.mention.start < e and s < d.mention.end) else None for d in out]
+            out.append(Detection(new_mention(article_id, s, e, text[s:e], sentence_at(text, sentence_spans(text), s)),
+                                 cands))
+    found = [d for d in out if d is not None]
+    return sorted(found, key=lambda d: d.mention.start) if add else found
 
 
 def _detection_tokens(text: str) -> list[tuple[int, int]]:

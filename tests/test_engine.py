@@ -365,3 +365,28 @@ def test_the_uk_nations_are_countries_not_american_towns():
             "and Glasgow, Scotland, for the last dates of the tour.")
     found = by_text(geomap.geoparse(text))
     assert [found[n].place.country_code for n in ("England", "Scotland", "London", "Glasgow")] == ["GB"] * 4
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Storms hit Douglas, Sarpy and Lancaster counties in eastern Nebraska on Friday.",
+     {"Douglas": "Douglas County", "Sarpy": "Sarpy County", "Lancaster": "Lancaster County"}),
+    ("Officials in Cooke, Grayson and Love counties asked for state aid.",
+     {"Cooke": "Cooke County", "Grayson": "Grayson County", "Love": "Love County"}),
+    ("Farmers in Mashonaland West, Manicaland and Midlands provinces of Zimbabwe lost their crops.",
+     {"Mashonaland West": "Mashonaland West", "Manicaland": "Manicaland", "Midlands": "Midlands"}),
+])
+def test_a_plural_designation_after_a_list_makes_each_name_the_designated_place(text, names):
+    # "Lancaster", "Douglas" alone are towns; "Love" is a personal name that needs a cue to be a place
+    found = by_text(geomap.geoparse(text))
+    for name, place in names.items():
+        assert found[name].place.name == place
+        assert found[name].place.feature.startswith("admin")
+    spans = [(text.index(n), text.index(n) + len(n)) for n in names]
+    given = by_text(geomap.resolve_spans(text, spans))
+    assert {n: given[n].place.name for n in names} == names
+
+
+def test_a_list_without_a_plural_designation_keeps_its_towns():
+    found = by_text(geomap.geoparse("The team visited Lancaster, Douglas and Omaha in Nebraska last week."))
+    assert found["Lancaster"].place.feature == "populated place"
+    assert found["Douglas"].place.feature == "populated place"
