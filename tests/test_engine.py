@@ -390,3 +390,44 @@ def test_a_list_without_a_plural_designation_keeps_its_towns():
     found = by_text(geomap.geoparse("The team visited Lancaster, Douglas and Omaha in Nebraska last week."))
     assert found["Lancaster"].place.feature == "populated place"
     assert found["Douglas"].place.feature == "populated place"
+
+
+@pytest.mark.parametrize("text, name, feature, country", [
+    ("Locust swarms reached Benin, Niger, Nigeria and Togo this month.", "Niger", "country", "NE"),
+    ("Bee losses were found in Georgia, Oklahoma, Pennsylvania, Wisconsin and California.", "Oklahoma", "admin1", "US"),
+    ("Cases in Canada occurred in British Columbia, Alberta, Manitoba, Ontario and New Brunswick, and in "
+     "New Jersey in the United States.", "New Brunswick", "admin1", "CA"),
+])
+def test_a_name_in_a_list_is_of_the_kind_of_the_others(text, name, feature, country):
+    t = by_text(geomap.geoparse(text))[name]
+    assert (t.place.feature, t.place.country_code) == (feature, country)
+
+
+def test_a_list_does_not_turn_a_major_city_into_its_namesake_state():
+    t = by_text(geomap.geoparse("Fans came from as far as Texas and Washington, D.C. to taste his fish."))["Washington"]
+    assert t.place.feature == "populated place" and abs(t.place.lat - 38.9) < 0.2
+
+
+def test_list_peers_reads_lists_not_a_name_and_its_region():
+    from geomap.engine import default_gazetteer
+    from geomap.geocoding import list_peers
+    from geomap.model import Article
+    from geomap.toponyms import find_mentions
+
+    text = "Rain fell on Paris, Texas, and on Georgia, Oklahoma and Kansas, but not on Benin, Niger or Togo."
+    detections = find_mentions(Article(id="t", path="", title="", text=text), default_gazetteer())
+    names = [d.mention.text for d in detections]
+    best = {"Paris": None, "Texas": ("admin1", "US"), "Georgia": ("admin1", "US"), "Oklahoma": ("admin1", "US"),
+            "Kansas": ("admin1", "US"), "Benin": ("country", ""), "Niger": ("admin1", "NG"), "Togo": ("country", "")}
+
+    class First:  # the first-pass places, as kinds: a Candidate's fields that _kind reads
+        def __init__(self, kind):
+            self.feature, self.country_code = kind
+
+    kinds = list_peers(detections, list(range(len(detections))), text,
+                       lambda g: First(best[names[g]]) if best[names[g]] else None)
+    by_name = {names[g]: k for g, k in kinds.items()}
+    assert "Paris" not in by_name and "Texas" not in by_name  # "Paris, Texas": a name and its region
+    assert by_name["Oklahoma"] == ("admin1", "US") and by_name["Georgia"] == ("admin1", "US")
+    assert by_name["Niger"] == ("country", "")  # its fellows are countries, whatever its own first guess
+    assert "Benin" not in by_name  # fellows Niger (a state) and Togo (a country): no two-thirds kind

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
 from geomap.gazetteer import Gazetteer
-from geomap.gazetteer.normalize import normalize
+from geomap.gazetteer.normalize import alternate_only, normalize
 from geomap.geocoding.rank import (DocumentContext, Weights, base_scores, coherence, context_from_votes,
                                    context_terms, mention_votes, rank)
 from geomap.model import Candidate, _made_by_dict
@@ -172,6 +172,7 @@ def resolve_detections(
         qualified = qualifiers(detections, groups, text, first, weights)
         state_named = {g for g, d in zip(groups, detections) if _called_a_state(text, d)}
     named = {v[0] for v in votes if v is not None and v[1] >= 1.0}  # countries named outright or by demonym
+    list_kinds = list_peers(detections, groups, text, first) if text and weights.list_peer else {}
     resolved: dict[int, Resolution] = {}
     for g, i in reps.items():
         d = detections[i]
@@ -187,6 +188,10 @@ def resolve_detections(
             extra = [e + (weights.named_country_city if c.feature == "populated place" and c.country_code in named
                           and own[g].countries.get(c.country_code, 0.0) < 1.0
                           and c.population >= MAJOR_CITY and c.score >= 1.0 else 0.0)
+                     for e, c in zip(extra, d.candidates)]
+        if g in list_kinds and not _names_a_major_city(d.candidates):
+            kind = list_kinds[g]
+            extra = [e + (weights.list_peer if c.score >= 1.0 and _kind(c) == kind else 0.0)
                      for e, c in zip(extra, d.candidates)]
         if g in state_named:  # "Washington state", "the state of New York": the state, not its namesake city
             extra = [e + (weights.qualifier if c.feature == "admin1" else 0.0) for e, c in zip(extra, d.candidates)]
@@ -259,6 +264,66 @@ def qualifiers(detections: Sequence[Detection], groups: Sequence[int], text: str
     return out
 
 
+def list_peers(detections: Sequence[Detection], groups: Sequence[int], text: str,
+               first: Callable[[int], Candidate | None]) -> dict[int, tuple[str, str]]:
+    """The kind of place each listed name's fellows mostly are, per name group.
+
+    A list is three or more names joined by commas, "and", "or", "&" or "/", or two joined
+    by "and", "or" or "&" (two joined by a comma may be a name and its region: "Paris,
+    Texas"). The names of a list tend to be of one kind: "Georgia, Oklahoma, Pennsylvania
+    and California" are four states, "Benin, Niger, Nigeria and Togo" four countries.
+
+    Parameters
+    ----------
+    detections : sequence of Detection
+        The document's mentions.
+    groups : sequence of int
+        The name group of each mention.
+    text : str
+        The document.
+    first : callable
+        The first-pass best candidate of a group, ``None`` for none.
+
+    Returns
+    -------
+    dict of int to (str, str)
+        Per group in a list whose other names' first-pass places are at least two thirds of
+        one kind: that kind, ``("country", "")`` or ``("admin1", country code)``.
+    """
+    order = sorted(range(len(detections)), key=lambda k: (detections[k].mention.start, detections[k].mention.end))
+    chains: list[list[int]] = []
+    for n, k in enumerate(order):
+        if n and joins(text, detections[order[n - 1]].mention.end, detections[k].mention.start, _LIST_GAP):
+            chains[-1].append(k)
+        else:
+            chains.append([k])
+    out: dict[int, tuple[str, str]] = {}
+    for chain in chains:
+        if len(chain) < 2 or (len(chain) == 2 and _QUALIFIER_GAP.fullmatch(
+                text, detections[chain[0]].mention.end, detections[chain[1]].mention.start)):
+            continue
+        kinds = {k: _kind(first(groups[k])) for k in chain}
+        for k in chain:
+            others = [kinds[h] for h in chain if groups[h] != groups[k]]
+            if not others:
+                continue
+            kind = max(set(others), key=lambda x: (others.count(x), x))
+            if kind[0] and 3 * others.count(kind) >= 2 * len(others):
+                out[groups[k]] = kind
+    return out
+
+
+def _kind(c: Candidate | None) -> tuple[str, str]:
+    """A place's kind for :func:`list_peers`: a country, a state or province of a country, or neither (``("", "")``)."""
+    if c is None:
+        return ("", "")
+    if c.feature == "country":
+        return ("country", "")
+    if c.feature == "admin1":
+        return ("admin1", c.country_code)
+    return ("", "")
+
+
 _STATE_AFTER = re.compile(r"\s+[Ss]tate\b(?!\s+(?:[A-Z]|of\b))")  # "Washington state farm", not "Ohio State University"
 _STATE_BEFORE = re.compile(r"\b(?:[Ss]tate|[Pp]rovince) of\s+\Z")
 
@@ -275,8 +340,10 @@ MAJOR_CITY = 500_000
 
 
 def _names_a_major_city(candidates: Sequence[Candidate]) -> bool:
-    """Whether the name is the own name of a city of at least :data:`MAJOR_CITY` people."""
-    return any(c.feature == "populated place" and c.score >= 1.0 and c.population >= MAJOR_CITY for c in candidates)
+    """Whether the name is the own name of a city of at least :data:`MAJOR_CITY` people (not one of its
+    other names: "Oklahoma" is another name of Oklahoma City, but the state's own)."""
+    return any(c.feature == "populated place" and c.score >= 1.0 and c.population >= MAJOR_CITY
+               and not alternate_only(c) for c in candidates)
 
 
 #: a region's radius is that of a disc of its area: its far corners lie up to about twice as far
@@ -354,7 +421,6 @@ def _prefer_city_over_its_region(ranked: list[Candidate]) -> list[Candidate]:
     if len(ranked) < 2 or not ranked[0].feature.startswith("admin"):
         return ranked
     region = ranked[0]
-    from geomap.gazetteer.normalize import alternate_only
     from geomap.geocoding.rank import within_m
 
     for i, c in enumerate(ranked[1:], 1):

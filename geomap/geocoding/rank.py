@@ -66,6 +66,9 @@ class Weights:
     peer_region: float = 0.2
     #: a major city of a country the document names outright ("Moscow" in a story that names Russia)
     named_country_city: float = 0.4
+    #: a name in a list whose other names are mostly of one kind (countries; states or provinces of one
+    #: country) gains this for its candidates of that kind ("Benin, Niger, Nigeria and Togo": Niger the country)
+    list_peer: float = 0.3
 
 
 @dataclass
