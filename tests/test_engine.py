@@ -431,3 +431,27 @@ def test_list_peers_reads_lists_not_a_name_and_its_region():
     assert by_name["Oklahoma"] == ("admin1", "US") and by_name["Georgia"] == ("admin1", "US")
     assert by_name["Niger"] == ("country", "")  # its fellows are countries, whatever its own first guess
     assert "Benin" not in by_name  # fellows Niger (a state) and Togo (a country): no two-thirds kind
+
+
+@pytest.mark.parametrize("text, name, country, feature", [
+    ("Mobutu ruled Zaire for three decades.", "Zaire", "CD", "country"),
+    ("Grain was shipped to the Soviet Union in 1972.", "Soviet Union", "RU", "country"),
+    ("Tea from Ceylon reached London.", "Ceylon", "LK", "country"),
+    ("Refugees fled Bosnia in 1993.", "Bosnia", "BA", "country"),
+])
+def test_former_and_short_country_names_are_the_country(text, name, country, feature):
+    t = by_text(geomap.geoparse(text))[name]
+    assert (t.place.country_code, t.place.feature) == (country, feature)
+
+
+@pytest.mark.parametrize("text, name, country, feature", [
+    ("Troops in Jammu and Kashmir fired shots.", "Jammu and Kashmir", "IN", "admin1"),
+    ("Troops in Jammu & Kashmir fired shots.", "Jammu & Kashmir", "IN", "admin1"),
+    ("He flew on to Trinidad & Tobago.", "Trinidad & Tobago", "TT", "country"),
+    ("Flooding hit Newfoundland and Labrador on Monday.", "Newfoundland and Labrador", "CA", "admin1"),
+])
+def test_a_name_joined_by_and_is_found_whole(text, name, country, feature):
+    found = geomap.geoparse(text)
+    assert [t.text for t in found] == [name]
+    assert (found[0].place.country_code, found[0].place.feature) == (country, feature)
+    assert text[found[0].start:found[0].end] == name

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -393,6 +394,7 @@ class Gazetteer:
         self._table: NameTable | None = None  # self.index.table, once read
         self._demonyms: dict[str, str] | None = None
         self._first_words: frozenset[str] | None = None
+        self._joined_names: re.Pattern | None = None
         for entry in _country_entries():
             self._memory.add(entry)
         for entry in load_admin_entries():  # states, provinces, US/GB counties, continents
@@ -575,6 +577,17 @@ class Gazetteer:
             own = frozenset(k.split(" ", 1)[0] for k in self._memory.by_norm if " " in k)
             self._first_words = self.index.first_words() | own
         return self._first_words
+
+    def joined_names(self) -> re.Pattern:
+        """A pattern of the names held in memory (countries, regions, supplements) that join two
+        names with "and" ("Trinidad and Tobago", "Jammu and Kashmir", "Newfoundland and Labrador"),
+        written with "and" or "&"; the text between the words may be any white space."""
+        if self._joined_names is None:
+            forms = {a for e in self._memory.entries for a in e.aliases if " and " in a}
+            parts = [r"\s+(?:and|&)\s+".join(r"\s+".join(map(re.escape, half.split())) for half in form.split(" and "))
+                     for form in sorted(forms, key=lambda f: (-len(f), f))]
+            self._joined_names = re.compile(r"(?<![\w’'-])(?:" + "|".join(parts or ["(?!)"]) + r")(?![\w-])")
+        return self._joined_names
 
     def entry(self, source_id: str) -> Entry | None:
         """A supplement or country entry by its id (``sup:…``, ``country:TN``, or a user file's id)."""

@@ -31,7 +31,7 @@ from geomap.gazetteer.normalize import name_keys
 __all__ = ["CityRow", "CityIndex", "NameTable", "default_index_path", "build_index", "open_index"]
 
 #: Bump when the schema or the key functions change: old caches are then rebuilt.
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 TIER_NORMAL = 0
 TIER_SKELETON = 1
 

@@ -113,9 +113,12 @@ def normalize(name: str) -> str:
     -------
     str
         Lower-case ASCII tokens separated by single spaces; ``""`` for a name
-        with no letters or digits.
+        with no letters or digits. An ampersand is the word "and".
     """
-    tokens = _ALNUM_RUN.findall(fold(name))  # the words left when every other character separates
+    folded = fold(name)
+    if "&" in folded:  # "Trinidad & Tobago", "Jammu & Kashmir"
+        folded = folded.replace("&", " and ")
+    tokens = _ALNUM_RUN.findall(folded)  # the words left when every other character separates
     if not _ARTICLE_OR_BEN.intersection(tokens):  # most names: nothing to rewrite
         return " ".join(tokens)
     last = len(tokens) - 1
