@@ -15,12 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from geomap.gazetteer import Gazetteer, default_gazetteer
-from geomap.gazetteer.normalize import fold, strip_designation
+from geomap.gazetteer.normalize import fold, normalize, strip_designation
 from geomap.geocoding import Resolution, Weights, joins, resolve_detections
-from geomap.model import PRECISION_AREA, Article, Candidate, Mention, _made_by_dict
-from geomap.toponyms import Detection, designate_listed, find_mentions, sentence_at, sentence_spans
+from geomap.model import PRECISION_AREA, PRECISION_REGION, Article, Candidate, Mention, _made_by_dict
+from geomap.toponyms import (NAME_TOWN_POPULATION, Detection, designate_listed, find_mentions, sentence_at,
+                             sentence_spans)
 
-__all__ = ["Toponym", "geoparse", "resolve_spans", "geoparse_frame", "relative_locations"]
+__all__ = ["Toponym", "geoparse", "resolve_spans", "on_focus", "geoparse_frame", "relative_locations"]
 
 
 @dataclass(frozen=True)
@@ -166,9 +167,10 @@ def resolve_spans(
     Returns
     -------
     list of Toponym
-        One per span, in the given order. A span is unresolved only when no
-        gazetteer entry matches its name at all (not even fuzzily): the spans are
-        known to be toponyms, so the best candidate is taken whatever its score.
+        One per span, in the given order. The spans are known to be toponyms, so the
+        best candidate is taken whatever its score; but a name the gazetteer does not
+        hold (only fuzzy matches, or none) is placed on the story's focus as an area
+        (see :func:`on_focus`). A span is unresolved only when neither exists.
     """
     gaz = gazetteer or default_gazetteer()
     sents = sentence_spans(text)
@@ -196,7 +198,76 @@ def resolve_spans(
              and any(joins(text, e, d.mention.start) for _, e in spans)]
     resolved = resolve_detections(detections + extra, countries=_context(context),
                                   weights=replace(weights, threshold=-1e9), text=text)
-    return _toponyms(resolved[:len(detections)])
+    return on_focus(_toponyms(resolved[:len(detections)]), weights.threshold)
+
+
+#: how far from the story's focus a name no gazetteer places is taken to lie
+FOCUS_RADIUS_M = 50_000.0
+#: the score of a name placed on the story's focus: a guess, below any threshold
+FOCUS_SCORE = 0.5
+
+
+def on_focus(toponyms: Sequence[Toponym], threshold: float) -> list[Toponym]:
+    """Place the toponyms nothing places well on the story's focus, as areas.
+
+    A name the gazetteer does not hold ("Kibera", "Abu Shok") finds at best a fuzzy match,
+    often on another continent (Qibray, Uzbekistan), or a small namesake town elsewhere.
+    A name it holds as a country, a continent or a town of :data:`NAME_TOWN_POPULATION` or
+    more is left to the ranking, however low it scores ("Cancun" in a story about Texas). When the name is known to be a
+    place (a given span), the likeliest position is where the story is: the place it
+    names most often among those it names confidently (score ≥ 1) that are not
+    countries or continents, the first named on a tie — the name's own mentions left out.
+
+    Parameters
+    ----------
+    toponyms : sequence of Toponym
+        One document's resolved toponyms.
+    threshold : float
+        A name (not a demonym) that is unresolved, or scores below this without matching a
+        gazetteer name exactly or with the name of a smaller town, is placed on the focus
+        when the story has one.
+
+    Returns
+    -------
+    list of Toponym
+        The same toponyms; those placed on the focus carry the focus place with
+        precision 2 (a town's surroundings) or 3 (a region), an uncertainty of at least
+        :data:`FOCUS_RADIUS_M`, score :data:`FOCUS_SCORE`, and their own candidates as
+        runners-up.
+    """
+    weak = {t.text for t in toponyms if t.kind == "name" and (t.place is None or (
+        t.score < threshold and t.place.feature not in ("country", "continent")
+        and (t.place.matched != normalize(t.text)
+             or (t.place.feature == "populated place" and t.place.population < NAME_TOWN_POPULATION))))}
+    if not weak:
+        return list(toponyms)
+    focus: dict[str, Candidate | None] = {}
+    for name in weak:
+        counts: dict[str, int] = {}
+        places: dict[str, Candidate] = {}
+        for t in toponyms:
+            p = t.place
+            if (t.text != name and p is not None and t.score >= 1.0
+                    and p.feature not in ("country", "continent")):
+                counts[p.source_id] = counts.get(p.source_id, 0) + 1
+                places.setdefault(p.source_id, p)
+        if counts:
+            top = max(counts.values())
+            focus[name] = next(places[k] for k in places if counts[k] == top)  # the first named of the most named
+        else:
+            focus[name] = None
+    out = []
+    for t in toponyms:
+        f = focus.get(t.text) if t.text in weak else None
+        if f is None:
+            out.append(t)
+            continue
+        precision = PRECISION_AREA if f.feature == "populated place" else PRECISION_REGION
+        place = replace(f, score=FOCUS_SCORE, precision=max(f.precision, precision),
+                        uncertainty_m=max(f.uncertainty_m, FOCUS_RADIUS_M))
+        runners = ((t.place,) if t.place is not None else ()) + tuple(t.runner_up)
+        out.append(Toponym(t.start, t.end, t.text, t.kind, place, FOCUS_SCORE, place.precision, runners[:3]))
+    return out
 
 
 #: the match score of a place standing in for the designated feature named after it

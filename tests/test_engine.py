@@ -455,3 +455,32 @@ def test_a_name_joined_by_and_is_found_whole(text, name, country, feature):
     assert [t.text for t in found] == [name]
     assert (found[0].place.country_code, found[0].place.feature) == (country, feature)
     assert text[found[0].start:found[0].end] == name
+
+
+def _spans(text, names):
+    return [(text.index(n), text.index(n) + len(n)) for n in names]
+
+
+def test_a_given_name_no_gazetteer_holds_is_placed_on_the_storys_focus():
+    text = ("Cholera spread through Kibera, the largest slum in Nairobi. Doctors in Nairobi said the Kibera clinic "
+            "was full, and Nairobi hospitals asked Kenya for help.")
+    found = by_text(geomap.resolve_spans(text, _spans(text, ["Kibera", "Nairobi", "Kenya"])))
+    kibera = found["Kibera"]
+    assert kibera.place.name == "Nairobi" and kibera.precision == 2  # near Nairobi, an area, not a pin
+    assert kibera.score == geomap.engine.FOCUS_SCORE and kibera.place.uncertainty_m >= geomap.engine.FOCUS_RADIUS_M
+    assert kibera.runner_up and kibera.runner_up[0].country_code != "KE"  # the fuzzy guess it replaced is kept
+    assert found["Nairobi"].precision == 1 and found["Kenya"].place.feature == "country"
+
+
+def test_a_known_place_is_not_moved_to_the_focus_however_low_it_scores():
+    text = "Houston families flew to Cancun for spring break. Houston police in Texas warned them."
+    found = by_text(geomap.resolve_spans(text, _spans(text, ["Houston", "Cancun", "Texas"])))
+    assert found["Cancun"].place.country_code == "MX"
+
+
+def test_no_focus_without_a_place_named_confidently():
+    # countries are no focus: a name placed on "Kenya" would claim a precision the text does not give
+    text = "Aid reached Kiberaville and Kenya, then Kenya again."
+    found = by_text(geomap.resolve_spans(text, _spans(text, ["Kiberaville", "Kenya"])))
+    assert found["Kiberaville"].place is None or found["Kiberaville"].place.feature != "country"
+    assert found["Kiberaville"].score != geomap.engine.FOCUS_SCORE
