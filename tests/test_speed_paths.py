@@ -231,10 +231,22 @@ def test_name_keys_fast_paths_agree_with_the_plain_forms(gaz):
     strings = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16))) for _ in range(20_000)]
     strings += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 4))) for _ in range(5_000)]
     strings += gaz.index.normal_keys()[::97] + gaz.index.table.name[::53]
+    # every capitalised span of the corpora (ASCII ones take normalize's fast path), and ASCII edge cases
+    strings += _corpus_spans() + ["", " ", "  A  b ", "Ben  Guerdane", "El\tAmria", "ABC123", "x\u00a0y", "Al 9"]
     for s in strings:
         assert fold(s) == old_fold(s), s
         assert normalize(s) == old_normalize(s), s
         assert skeleton(s) == old_skeleton(s), s
+
+
+def test_single_letter_folds_may_be_applied_at_once():
+    """_key_skeleton applies the single-letter folds of _TRANSLIT (which end it) in one translation."""
+    import importlib
+
+    N = importlib.import_module("geomap.gazetteer.normalize")
+    singles = [(old, new) for old, new in N._TRANSLIT if len(old) == 1]
+    assert N._TRANSLIT == N._TRANSLIT_MULTI + tuple(singles)
+    assert not {new for _, new in singles} & {old for old, _ in singles}
 
 
 def _perturbed_texts(n: int = 4000) -> list[str]:
