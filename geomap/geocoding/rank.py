@@ -224,7 +224,10 @@ def base_scores(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weight
     """
     if terms is None:
         terms = context_terms(candidates, ctx, w)
-    return [_with_country_bonus(c, t, w) for c, t in zip(candidates, terms)]
+    bonus = w.country_feature
+    # _with_country_bonus, inline
+    return [t + bonus if c.score >= 1.0 and (c.feature == "country" or c.source_id in COUNTRY_LIKE) else t
+            for c, t in zip(candidates, terms)]
 
 
 def context_terms(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weights = Weights()) -> list[float]:
@@ -324,9 +327,11 @@ def rank(
     if terms is None:
         terms = context_terms(candidates, ctx, w)
     scored = []
+    country_feature = w.country_feature
     for c, t, p, e in zip(candidates, terms, _proximity(candidates, ctx, w), repeat(None) if extra is None else extra):
-        if not state_in_context or countries.get(c.country_code, 0.0) >= 0.5:
-            t = _with_country_bonus(c, t, w)
+        if (not state_in_context or countries.get(c.country_code, 0.0) >= 0.5) and c.score >= 1.0 and (
+                c.feature == "country" or c.source_id in COUNTRY_LIKE):
+            t = t + country_feature  # _with_country_bonus, inline
         if e is not None:
             p = p + e
         if by_region:
