@@ -317,6 +317,17 @@ _extract: Callable | None = None
 _ratio_scorer: Callable[[str, str], float] | None = None
 
 
+def _import_rapidfuzz() -> None:
+    """Import what :func:`_ratio` and :func:`_maybe_close` use (a one-time cost of some milliseconds)."""
+    global _fuzz_ratio, _extract, _ratio_scorer
+    if _fuzz_ratio is None or _extract is None:
+        from rapidfuzz.fuzz import ratio
+        from rapidfuzz.process import extract
+
+        _fuzz_ratio = _ratio_scorer = ratio
+        _extract = extract
+
+
 def _skeleton_key(norm: str) -> str:
     """``name_keys(name)[1]`` from ``norm = normalize(name)`` (not normalised again)."""
     skel = _key_skeleton(norm) if len(norm.replace(" ", "")) >= 5 else ""
@@ -493,6 +504,7 @@ class Gazetteer:
         table = self._table
         if table is None:
             table = self._table = self.index.table
+            _import_rapidfuzz()  # with the name table, not on the first transliteration match of a text
         exact = memory.by_norm.get(norm, ())
         n = table.keys[TIER_NORMAL].get(norm)
         skel = None
