@@ -823,3 +823,44 @@ def test_find_mentions_answers_as_the_plain_loop(gaz):
             s = text.index(name)
             args = (text, s, s + len(name), name, cands, T._needs_cue())
             assert T._common_name_without_cue(*args) == common_name_without_cue(*args), (name, text)
+
+
+def test_in_region_and_expand_abbreviations_answer_as_the_plain_forms():
+    """_in_region with within_m's latitude test inline, and _expand_abbreviations with a set test, answer as the
+    plain forms (within_m per region; any() over the words)."""
+    import importlib
+    import random
+
+    from geomap.geocoding.rank import DocumentContext, Weights, _in_region, within_m
+    from geomap.model import Candidate
+
+    N = importlib.import_module("geomap.gazetteer.normalize")
+
+    def in_region_plain(c, ctx, w):
+        if c.feature in ("country", "continent") or c.feature.startswith("admin1"):
+            return 0.0
+        for lat, lon, radius_m, key in ctx.regions:
+            if key != c.matched and within_m(c.lat, c.lon, lat, lon, radius_m):
+                return w.region
+        return 0.0
+
+    rng = random.Random(23)
+    w = Weights()
+    for _ in range(20_000):
+        lat, lon = rng.uniform(-80, 80), rng.uniform(-180, 180)
+        regions = [(lat + rng.gauss(0, 3), lon + rng.gauss(0, 3), rng.choice([15_000.0, 200_000.0, rng.uniform(0, 9e5)]),
+                    rng.choice(["x", "georgia"])) for _ in range(rng.randint(0, 4))]
+        c = Candidate("P", lat + rng.gauss(0, 2), lon, "US", rng.choice(["populated place", "admin2", "admin1"]), 10,
+                      "id:1", matched=rng.choice(["x", "georgia", ""]))
+        ctx = DocumentContext({}, (), regions)
+        assert _in_region(c, ctx, w) == in_region_plain(c, ctx, w)
+
+    def expand_plain(key):
+        if not key or not any(w in N._ABBREVIATIONS for w in key.split(" ")):
+            return key
+        return " ".join(N._ABBREVIATIONS.get(w, w) for w in key.split(" "))
+
+    keys = [N.normalize(s) for s in _corpus_spans()] + ["st", "st petersburg", "mt st helens", "", "ft  worth"]
+    assert sum(expand_plain(k) != k for k in keys) > 10
+    for key in keys:
+        assert N._expand_abbreviations(key) == expand_plain(key), key

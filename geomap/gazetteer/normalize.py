@@ -208,9 +208,12 @@ _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "
 
 def _expand_abbreviations(key: str) -> str:
     """A normal key with its abbreviated words written out ("st petersburg" -> "saint petersburg")."""
-    if not key or not any(w in _ABBREVIATIONS for w in key.split(" ")):
+    if not key:
         return key
-    return " ".join(_ABBREVIATIONS.get(w, w) for w in key.split(" "))
+    words = key.split(" ")
+    if _ABBREVIATIONS.keys().isdisjoint(words):  # no abbreviated word (most keys)
+        return key
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
 
 
 #: :func:`alternate_only` by (name, matched): the same places come up in document after document

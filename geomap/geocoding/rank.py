@@ -280,10 +280,14 @@ def _in_region(c: Candidate, ctx: DocumentContext, w: Weights) -> float:
     """``w.region`` when ``c`` (a place, not a region itself) lies inside a region the document names."""
     if c.feature in ("country", "continent") or c.feature.startswith("admin1"):
         return 0.0
+    clat = c.lat
     for lat, lon, radius_m, key in ctx.regions:
         if key == c.matched:
             continue  # "Minnesota" does not vouch for Minneota, a town once called Minnesota
-        if within_m(c.lat, c.lon, lat, lon, radius_m):
+        # within_m, its latitude test inline (most regions lie farther than that alone allows)
+        if _KM_PER_DEGREE * abs(lat - clat) > radius_m / 1000 + 1.0:
+            continue
+        if great_circle_km(clat, c.lon, lat, lon) * 1000 <= radius_m:
             return w.region
     return 0.0
 
