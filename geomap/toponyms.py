@@ -270,11 +270,12 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
     demonyms = gazetteer.demonyms()
     out: list[Detection] = []
     cache: dict[str, list[Candidate]] = {}
+    gazetteer_lookup = gazetteer.lookup
 
     def lookup(name: str) -> list[Candidate]:
         found = cache.get(name)
         if found is None:
-            found = cache[name] = gazetteer.lookup(name, fuzzy=False)
+            found = cache[name] = gazetteer_lookup(name, fuzzy=False)
         return found
 
     def lookup_country(name: str) -> bool:
@@ -322,6 +323,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 if last > i and ((head_skip and head not in _DIRECTIONS)
                                  or normalize(text[s:run[i + 1][1]]).split(" ", 1)[0] not in first_words):
                     last = i  # "West" alone may be skipped but "West Virginia" not; no multi-word name starts so
+                if head_skip and last == i:
+                    last = i - 1  # its one span, the token alone, is skipped below ("single and head_skip")
             else:
                 head_skip, last = False, i - 1
             for j in range(last, i - 1, -1):
@@ -330,8 +333,16 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 e = ends[j]
                 if e is None:
                     # the ending depends on the token alone: tokens never end with an apostrophe run that
-                    # reaches into the token before them
-                    e = ends[j] = _strip_possessive(text, run[j][0], run[j][1])
+                    # reaches into the token before them (_strip_possessive, inline)
+                    ts, e = run[j]
+                    if e > ts:
+                        c = text[e - 1]
+                        if c == "s":
+                            if e - ts >= 2 and text[e - 2] in _APOSTROPHES:
+                                e -= 2
+                        elif c in _APOSTROPHES:
+                            e -= 1
+                    ends[j] = e
                 name = text[s:e]
                 key = fold(name)
                 single = i == j
@@ -342,8 +353,12 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                     continue  # "POLICE": shouting, not a place; "CHARLESTON, W.Va. --" is a dateline
                 if single and key in lower_words and not (acronym and lookup_country(name)):
                     continue  # "Bay" when "bay" is a word of this text; but "US" beside "us"
-                if not single and all(common(*run[k]) for k in range(i, j + 1)):
-                    continue  # "Death Toll": a headline of common words
+                if not single:
+                    for k in range(i, j + 1):
+                        if not common(*run[k]):
+                            break
+                    else:
+                        continue  # "Death Toll": a headline of common words
                 demonym = demonyms.get(key) or (demonyms.get(key[:-1]) if key.endswith("s") else None)
                 if demonym:
                     mention = new_mention(article.id, s, e, name, sentence_at(text, sents, s), "demonym")
@@ -359,7 +374,9 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                     continue
                 if single and acronym and len(name) <= 3 and not lookup_country(name):
                     continue  # "ID", "SUV": acronyms are places only when they name a country (US, UK)
-                cands = lookup(name)
+                cands = cache.get(name)
+                if cands is None:
+                    cands = cache[name] = gazetteer_lookup(name, fuzzy=False)
                 if single and acronym and len(name) > 3 and not _DOTTED.fullmatch(name):
                     cands = cands or lookup(name.title())
                 if single and acronym and _DOTTED.fullmatch(name) and not any(
@@ -600,10 +617,15 @@ STRONG_PLACE_POPULATION = 100_000
 def _strong_place(cands: list[Candidate], name: str = "") -> bool:
     """A country, a first-level region, a named region or a large city exactly bears the name, or the
     name ends with a feature word ("Henderson County" before "Jail")."""
-    if " " in name and name.rsplit(" ", 1)[1].lower() in _FEATURE_WORDS and any(c.score >= 1 for c in cands):
-        return True
-    return any(c.score >= 1 and (c.population >= STRONG_PLACE_POPULATION or c.feature in _REGIONAL
-                                 or c.feature.startswith("admin1")) for c in cands)
+    if " " in name and name.rsplit(" ", 1)[1].lower() in _FEATURE_WORDS:
+        for c in cands:
+            if c.score >= 1:
+                return True
+    for c in cands:
+        if c.score >= 1 and (c.population >= STRONG_PLACE_POPULATION or c.feature in _REGIONAL
+                             or c.feature.startswith("admin1")):
+            return True
+    return False
 
 
 def _dateline(text: str, s: int, e: int) -> bool:
@@ -633,10 +655,14 @@ def _common_name_without_cue(text: str, s: int, e: int, name: str, cands: list[C
     Cues that it is a place: a locative preposition before it ("in Ripley"), a state or
     country after a comma ("Ripley, Miss."), a feature word after it ("Ripley County").
     """
-    if fold(name) not in names or any(c.feature in _REGIONAL or c.feature.startswith("admin1") for c in cands):
+    if fold(name) not in names:
         return False
-    if any(c.score >= 1.0 and c.population >= NAME_TOWN_POPULATION and not alternate_only(c) for c in cands):
-        return False  # a large place by its own name ("Aid" is only another name of Anderson, Indiana)
+    for c in cands:
+        if c.feature in _REGIONAL or c.feature.startswith("admin1"):
+            return False
+    for c in cands:
+        if c.score >= 1.0 and c.population >= NAME_TOWN_POPULATION and not alternate_only(c):
+            return False  # a large place by its own name ("Aid" is only another name of Anderson, Indiana)
     before = text[max(0, s - 25):s].split()
     if before and before[-1].lower() in _LOCATIVE:
         return False

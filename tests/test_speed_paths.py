@@ -231,10 +231,22 @@ def test_name_keys_fast_paths_agree_with_the_plain_forms(gaz):
     strings = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16))) for _ in range(20_000)]
     strings += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 4))) for _ in range(5_000)]
     strings += gaz.index.normal_keys()[::97] + gaz.index.table.name[::53]
+    # every capitalised span of the corpora (ASCII ones take normalize's fast path), and ASCII edge cases
+    strings += _corpus_spans() + ["", " ", "  A  b ", "Ben  Guerdane", "El\tAmria", "ABC123", "x\u00a0y", "Al 9"]
     for s in strings:
         assert fold(s) == old_fold(s), s
         assert normalize(s) == old_normalize(s), s
         assert skeleton(s) == old_skeleton(s), s
+
+
+def test_single_letter_folds_may_be_applied_at_once():
+    """_key_skeleton applies the single-letter folds of _TRANSLIT (which end it) in one translation."""
+    import importlib
+
+    N = importlib.import_module("geomap.gazetteer.normalize")
+    singles = [(old, new) for old, new in N._TRANSLIT if len(old) == 1]
+    assert N._TRANSLIT == N._TRANSLIT_MULTI + tuple(singles)
+    assert not {new for _, new in singles} & {old for old, _ in singles}
 
 
 def _perturbed_texts(n: int = 4000) -> list[str]:
@@ -523,3 +535,332 @@ def test_lookup_early_miss_answers_as_every_stage(gaz):
             fast = gaz._lookup(name, country=None, fuzzy=False, skeleton=skeleton, limit=25)
             full = gaz._lookup_keys(norm, exact, n, table, country=None, fuzzy=False, skeleton=skeleton, limit=25)
             assert fast == full, (name, skeleton)
+
+
+def _lookup_keys_plain(gaz, norm, exact, n, table, *, country, skeleton, limit=25):
+    """``Gazetteer._lookup_keys`` (non-fuzzy) as it was before the skeleton key was handed over and the
+    skeleton-tier places were recorded inline (the oracle): every stage through the module's helpers."""
+    import importlib
+
+    G = importlib.import_module("geomap.gazetteer")
+    memory = gaz._memory
+    cc = country.upper() if country else None
+    found = {}
+    for i, alias in exact:
+        G._keep_entry(found, cc, memory.entries[i], G.MATCH_EXACT, alias)
+    if n is not None:
+        offsets = table.offsets[TIER_NORMAL]
+        start = offsets[n]
+        G._keep_places(found, cc, table, table.places[TIER_NORMAL][start:min(offsets[n + 1], start + G._CITY_ROWS)],
+                       round(G.MATCH_EXACT, 4), norm)
+    skel = G._skeleton_key(norm) if skeleton and not found else ""
+    if skel:
+        for i, alias in memory.by_skel.get(skel, ()):
+            r = G._ratio(norm, alias)
+            if r >= G.MIN_SKELETON_RATIO:
+                G._keep_entry(found, cc, memory.entries[i], G.MATCH_SKELETON_BASE + G.MATCH_SKELETON_SPAN * r * r, alias)
+        k = table.keys[TIER_SKELETON].get(skel)
+        if k is not None:
+            offsets = table.offsets[TIER_SKELETON]
+            start = offsets[k]
+            stop = min(offsets[k + 1], start + G._CITY_ROWS)
+            aliases = table.skeleton_alias_keys[start:stop]
+            for h in range(len(aliases)):  # every alias, not only those _maybe_close lets through
+                r = G._ratio(norm, aliases[h])
+                if r >= G.MIN_SKELETON_RATIO:
+                    G._keep_places(found, cc, table, (table.places[TIER_SKELETON][start + h],),
+                                   round(G.MATCH_SKELETON_BASE + G.MATCH_SKELETON_SPAN * r * r, 4), aliases[h])
+    ranked = sorted(found.values(), key=G._match_order)
+    return tuple(G.Gazetteer._from_place(table, m) if type(m[3]) is int else G._entry_candidate(m[3], m[0], m[4])
+                 for m in ranked[:limit])
+
+
+def test_lookup_answers_as_the_plain_stages_on_corpus_spans(gaz):
+    """_lookup (early exit, skeleton key handed to _lookup_keys, skeleton places recorded inline) answers as
+    the plain stages, on every capitalised span of the corpora, with and without a country filter."""
+    from geomap.gazetteer import normalize
+
+    table = gaz.index.table
+    seen = 0
+    for name in _corpus_spans():
+        norm = normalize(name)
+        if not norm:
+            continue
+        exact, n = gaz._memory.by_norm.get(norm, ()), table.keys[TIER_NORMAL].get(norm)
+        for skeleton in (True, False):
+            for country in (None, "us"):
+                want = _lookup_keys_plain(gaz, norm, exact, n, table, country=country, skeleton=skeleton)
+                got = gaz._lookup(name, country=country, fuzzy=False, skeleton=skeleton, limit=25)
+                assert got == want, (name, skeleton, country)
+                assert [vars(c) for c in got] == [vars(c) for c in want], (name, skeleton, country)
+                seen += bool(want)
+    assert seen > 1000
+
+
+# ---- find_mentions as it was before its main loop was tuned (the oracle); run with geomap.toponyms' globals ----
+
+def _strong_place_plain(cands, name=""):
+    """A country, a first-level region, a named region or a large city exactly bears the name, or the
+    name ends with a feature word ("Henderson County" before "Jail")."""
+    if " " in name and name.rsplit(" ", 1)[1].lower() in _FEATURE_WORDS and any(c.score >= 1 for c in cands):
+        return True
+    return any(c.score >= 1 and (c.population >= STRONG_PLACE_POPULATION or c.feature in _REGIONAL
+                                 or c.feature.startswith("admin1")) for c in cands)
+
+
+def _common_name_without_cue_plain(text, s, e, name, cands, names):
+    """A frequent personal name ("Turner", "Ripley") naming only small towns, with nothing saying it is a place.
+
+    Cues that it is a place: a locative preposition before it ("in Ripley"), a state or
+    country after a comma ("Ripley, Miss."), a feature word after it ("Ripley County").
+    """
+    if fold(name) not in names or any(c.feature in _REGIONAL or c.feature.startswith("admin1") for c in cands):
+        return False
+    if any(c.score >= 1.0 and c.population >= NAME_TOWN_POPULATION and not alternate_only(c) for c in cands):
+        return False  # a large place by its own name ("Aid" is only another name of Anderson, Indiana)
+    before = text[max(0, s - 25):s].split()
+    if before and before[-1].lower() in _LOCATIVE:
+        return False
+    after = text[e:e + 20]
+    if _REGION_AFTER.match(after) or _COUNTY_AFTER.match(after):
+        return False
+    return True
+
+
+def _find_mentions_plain(article, gazetteer):
+    """:func:`geomap.toponyms.find_mentions` before its main loop was tuned (run by :func:`_plain_detection`).
+
+    Parameters
+    ----------
+    article : Article
+        The article; offsets are into ``article.text``.
+    gazetteer : Gazetteer
+        Where names are looked up.
+
+    Returns
+    -------
+    list of Detection
+        In text order, non-overlapping; each with the candidates its name may mean.
+    """
+    text = article.text
+    toks = _detection_tokens(text)
+    lower_words = set(_LOWER_WORD.findall(text))
+    sents = sentence_spans(text)
+    sentence_starts = {s for s, _ in sents}
+    demonyms = gazetteer.demonyms()
+    out: list[Detection] = []
+    cache: dict[str, list[Candidate]] = {}
+
+    def lookup(name: str) -> list[Candidate]:
+        found = cache.get(name)
+        if found is None:
+            found = cache[name] = gazetteer.lookup(name, fuzzy=False)
+        return found
+
+    def lookup_country(name: str) -> bool:
+        return any(c.feature == "country" and c.score >= 1 for c in lookup(name))
+
+    surnames = _surnames(text, toks, lower_words)
+    first_words = gazetteer.first_words()
+    common_names = personal_names()
+    needs_cue = _needs_cue()
+    commons: dict[int, bool] = {}  # token start -> a common word (tokens never share a start)
+
+    def common(s: int, e: int) -> bool:
+        c = commons.get(s)
+        if c is None:
+            w = fold(text[s:e])
+            c = commons[s] = w in _ALWAYS_SKIP or w in _CONNECTORS or w in lower_words
+        return c
+
+    unknowns: dict[int, bool] = {}  # token start -> an unknown capitalised word
+
+    def unknown_cap(k: int, run: list[tuple[int, int]]) -> bool:
+        """Run token k is a capitalised word that is no common word (maybe part of a person's name)."""
+        if not 0 <= k < len(run):
+            return False
+        s, e = run[k]
+        u = unknowns.get(s)
+        if u is None:
+            u = unknowns[s] = not common(s, e) and not (text[s:e].isupper() and e - s <= 3)
+        return u
+
+    for run in _runs(text, toks):
+        n = len(run)
+        words = [text[a:b] for a, b in run]
+        ends: list[int | None] = [None] * n  # each token's end without a possessive ending (on demand)
+        i = 0
+        prev_unmatched = False
+        while i < n:
+            matched = False
+            s = run[i][0]
+            # every span from token i starts with its first letter: a lower-case one names nothing
+            if words[i][:1].isupper():
+                head = fold(words[i])
+                head_skip = head in _ALWAYS_SKIP and head not in _NAME_ABBR
+                last = min(n, i + 6) - 1
+                if last > i and ((head_skip and head not in _DIRECTIONS)
+                                 or normalize(text[s:run[i + 1][1]]).split(" ", 1)[0] not in first_words):
+                    last = i  # "West" alone may be skipped but "West Virginia" not; no multi-word name starts so
+            else:
+                head_skip, last = False, i - 1
+            for j in range(last, i - 1, -1):
+                if words[j].lower() in _CONNECTORS:
+                    continue
+                e = ends[j]
+                if e is None:
+                    # the ending depends on the token alone: tokens never end with an apostrophe run that
+                    # reaches into the token before them
+                    e = ends[j] = _strip_possessive(text, run[j][0], run[j][1])
+                name = text[s:e]
+                key = fold(name)
+                single = i == j
+                if key in _ALWAYS_SKIP or (single and head_skip):
+                    continue
+                acronym = name.isupper()
+                if single and acronym and name.isalpha() and len(name) > 3 and not _dateline(text, s, e):
+                    continue  # "POLICE": shouting, not a place; "CHARLESTON, W.Va. --" is a dateline
+                if single and key in lower_words and not (acronym and lookup_country(name)):
+                    continue  # "Bay" when "bay" is a word of this text; but "US" beside "us"
+                if not single and all(common(*run[k]) for k in range(i, j + 1)):
+                    continue  # "Death Toll": a headline of common words
+                demonym = demonyms.get(key) or (demonyms.get(key[:-1]) if key.endswith("s") else None)
+                if demonym:
+                    mention = new_mention(article.id, s, e, name, sentence_at(text, sents, s), "demonym")
+                    cands = [c for c in lookup(gazetteer.countries[demonym].name)
+                             if c.source_id == f"country:{demonym}"]
+                    out.append(Detection(mention, cands))
+                    matched = True
+                    i = j + 1
+                    break
+                if j + 1 < n and words[j + 1].lower() in _PERSON_BEFORE:
+                    # "Prime Minister", "Attorney General": part of a title (asked before the lookups, which
+                    # only decide whether to skip the span too)
+                    continue
+                if single and acronym and len(name) <= 3 and not lookup_country(name):
+                    continue  # "ID", "SUV": acronyms are places only when they name a country (US, UK)
+                cands = lookup(name)
+                if single and acronym and len(name) > 3 and not _DOTTED.fullmatch(name):
+                    cands = cands or lookup(name.title())
+                if single and acronym and _DOTTED.fullmatch(name) and not any(
+                        c.score >= 1 and (c.feature in ("country", "populated place") or c.feature.startswith("admin"))
+                        for c in cands):
+                    continue  # dotted abbreviations are places when they abbreviate one ("D.C.", "S.C.", "U.K.")
+                if single and name.endswith("s") and len(name) > 4 and not any(c.score >= 1 for c in cands):
+                    # "Libyas": an apostrophe lost in transmission
+                    bare = lookup(name[:-1])
+                    if any(c.feature == "country" and c.score >= 1 for c in bare):
+                        cands, e, name = bare, e - 1, name[:-1]
+                if not cands:
+                    continue
+                if single and name in surnames and not is_country_name(cands):
+                    continue  # "Jones" after "Bob Jones" in the same text: the person, not Jones, Oklahoma
+                if single and s in sentence_starts and all(c.score < 1 for c in cands):
+                    continue  # a capitalised first word that only looks like a place name ("Prime" ~ Perm)
+                if _strong_place(cands, name) and fold(name) not in common_names:
+                    # "the Texas Fire Service", "Ohio Supreme Court": a state or a city modifying a name
+                    before = text[max(0, s - 25):s].split()
+                    if before and before[-1].rstrip(".").lower() in _PERSON_BEFORE:
+                        continue
+                elif _looks_like_person(text, s, e, prev_unmatched, unknown_cap(j + 1, run), run, i, j):
+                    continue
+                if single and _common_name_without_cue(text, s, e, name, cands, needs_cue):
+                    continue  # "Ripley", "Turner": a frequent surname or given name naming only small towns
+                e, j = _extend(text, s, e, j, run, cands)
+                mention = new_mention(article.id, s, e, text[s:e], sentence_at(text, sents, s))
+                out.append(Detection(mention, cands))
+                matched = True
+                i = j + 1
+                break
+            if not matched:
+                # what the next token of the run is told (after the last one nobody asks)
+                prev_unmatched = i + 1 < n and unknown_cap(i, run)
+                i += 1
+            else:
+                prev_unmatched = False
+    return out
+
+
+def _plain_detection():
+    """:func:`_find_mentions_plain` and the plain helpers, bound to the module globals of geomap.toponyms."""
+    import types
+
+    from geomap import toponyms as T
+
+    env = dict(vars(T))
+    for name, plain in (("_strong_place", _strong_place_plain), ("_common_name_without_cue",
+                                                                   _common_name_without_cue_plain)):
+        env[name] = types.FunctionType(plain.__code__, env, name, plain.__defaults__)
+    find = types.FunctionType(_find_mentions_plain.__code__, env, "find_mentions")
+    return find, env["_strong_place"], env["_common_name_without_cue"]
+
+
+def test_find_mentions_answers_as_the_plain_loop(gaz):
+    """The tuned main loop of find_mentions (inline possessive ending and lookup, no span loop for a skipped
+    lone head, loops for any/all) finds what the plain one finds, on the corpora and on perturbed texts."""
+    from pathlib import Path
+
+    from geomap import toponyms as T
+    from geomap.model import Article
+
+    plain, strong_place, common_name_without_cue = _plain_detection()
+    root = Path(__file__).resolve().parents[2] / "shared" / "eval" / "geoparse"
+    texts = _perturbed_texts(1500)
+    for corpus in ("lgl.jsonl", "geovirus.jsonl"):
+        if (root / corpus).exists():
+            texts += [json.loads(x)["text"] for x in (root / corpus).read_text(encoding="utf-8").split("\n") if x.strip()]
+    found = 0
+    for text in texts:
+        article = Article(id="t", path="", title="", text=text)
+        got, want = T.find_mentions(article, gaz), plain(article, gaz)
+        assert got == want, text[:200]
+        found += len(got)
+    assert found > 5000
+    for name in ("Texas Fire Service", "Henderson County", "Ripley", "Turner", "Aid", "Tripoli", "Paris", "Nowhere"):
+        cands = gaz.lookup(name, fuzzy=False)
+        assert T._strong_place(cands, name) == strong_place(cands, name), name
+        for text in (f"in {name}, Miss.", f"Bob met {name} today", f"{name} County"):
+            s = text.index(name)
+            args = (text, s, s + len(name), name, cands, T._needs_cue())
+            assert T._common_name_without_cue(*args) == common_name_without_cue(*args), (name, text)
+
+
+def test_in_region_and_expand_abbreviations_answer_as_the_plain_forms():
+    """_in_region with within_m's latitude test inline, and _expand_abbreviations with a set test, answer as the
+    plain forms (within_m per region; any() over the words)."""
+    import importlib
+    import random
+
+    from geomap.geocoding.rank import DocumentContext, Weights, _in_region, within_m
+    from geomap.model import Candidate
+
+    N = importlib.import_module("geomap.gazetteer.normalize")
+
+    def in_region_plain(c, ctx, w):
+        if c.feature in ("country", "continent") or c.feature.startswith("admin1"):
+            return 0.0
+        for lat, lon, radius_m, key in ctx.regions:
+            if key != c.matched and within_m(c.lat, c.lon, lat, lon, radius_m):
+                return w.region
+        return 0.0
+
+    rng = random.Random(23)
+    w = Weights()
+    for _ in range(20_000):
+        lat, lon = rng.uniform(-80, 80), rng.uniform(-180, 180)
+        regions = [(lat + rng.gauss(0, 3), lon + rng.gauss(0, 3), rng.choice([15_000.0, 200_000.0, rng.uniform(0, 9e5)]),
+                    rng.choice(["x", "georgia"])) for _ in range(rng.randint(0, 4))]
+        c = Candidate("P", lat + rng.gauss(0, 2), lon, "US", rng.choice(["populated place", "admin2", "admin1"]), 10,
+                      "id:1", matched=rng.choice(["x", "georgia", ""]))
+        ctx = DocumentContext({}, (), regions)
+        assert _in_region(c, ctx, w) == in_region_plain(c, ctx, w)
+
+    def expand_plain(key):
+        if not key or not any(w in N._ABBREVIATIONS for w in key.split(" ")):
+            return key
+        return " ".join(N._ABBREVIATIONS.get(w, w) for w in key.split(" "))
+
+    keys = [N.normalize(s) for s in _corpus_spans()] + ["st", "st petersburg", "mt st helens", "", "ft  worth"]
+    assert sum(expand_plain(k) != k for k in keys) > 10
+    for key in keys:
+        assert N._expand_abbreviations(key) == expand_plain(key), key

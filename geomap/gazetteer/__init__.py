@@ -47,6 +47,8 @@ __all__ = [
 
 #: Match scores by how the name was found.
 MATCH_EXACT = 1.0
+#: the exact match score as candidates hold it (rounded to four places, as every score)
+_EXACT_SCORE = round(MATCH_EXACT, 4)
 MATCH_SKELETON_BASE = 0.4
 #: weight of the squared similarity (rapidfuzz ratio) between the name and the alias it met
 MATCH_SKELETON_SPAN = 0.6
@@ -316,6 +318,17 @@ _extract: Callable | None = None
 _ratio_scorer: Callable[[str, str], float] | None = None
 
 
+def _import_rapidfuzz() -> None:
+    """Import what :func:`_ratio` and :func:`_maybe_close` use (a one-time cost of some milliseconds)."""
+    global _fuzz_ratio, _extract, _ratio_scorer
+    if _fuzz_ratio is None or _extract is None:
+        from rapidfuzz.fuzz import ratio
+        from rapidfuzz.process import extract
+
+        _fuzz_ratio = _ratio_scorer = ratio
+        _extract = extract
+
+
 def _skeleton_key(norm: str) -> str:
     """``name_keys(name)[1]`` from ``norm = normalize(name)`` (not normalised again)."""
     skel = _key_skeleton(norm) if len(norm.replace(" ", "")) >= 5 else ""
@@ -493,8 +506,10 @@ class Gazetteer:
         table = self._table
         if table is None:
             table = self._table = self.index.table
+            _import_rapidfuzz()  # with the name table, not on the first transliteration match of a text
         exact = memory.by_norm.get(norm, ())
         n = table.keys[TIER_NORMAL].get(norm)
+        skel = None
         if not exact and n is None and not fuzzy:
             # most names looked up match nothing: say so as soon as neither key is known (the full path would
             # find nothing either: no exact match, and the skeleton stage needs its key in a table)
@@ -502,12 +517,17 @@ class Gazetteer:
             if not skel or (skel not in memory.by_skel and skel not in table.keys[TIER_SKELETON]):
                 return ()
         return self._lookup_keys(norm, exact, n, table, country=country, fuzzy=fuzzy, skeleton=skeleton,
-                                 limit=limit)
+                                 limit=limit, skel=skel)
 
     def _lookup_keys(self, norm: str, exact: Sequence[tuple[int, str]], n: int | None, table: NameTable, *,
-                     country: str | None, fuzzy: bool, skeleton: bool, limit: int) -> tuple[Candidate, ...]:
+                     country: str | None, fuzzy: bool, skeleton: bool, limit: int,
+                     skel: str | None = None) -> tuple[Candidate, ...]:
         """:meth:`_lookup` of a name whose normal key ``norm`` (not empty) has the memory entries ``exact`` and
-        the name-table key number ``n`` (or None): every stage, with no early exit."""
+        the name-table key number ``n`` (or None): every stage, with no early exit.
+
+        ``skel`` is ``_skeleton_key(norm)`` (or ``""`` when ``skeleton`` is false) when the caller has worked it
+        out already; it is used only when nothing matches exactly, which a caller that passes it has seen
+        (``exact`` empty and ``n`` None)."""
         memory = self._memory
         cc = country.upper() if country else None
         found: dict[str, tuple] = {}
@@ -517,8 +537,11 @@ class Gazetteer:
             offsets = table.offsets[TIER_NORMAL]
             start = offsets[n]
             _keep_places(found, cc, table, table.places[TIER_NORMAL][start:min(offsets[n + 1], start + _CITY_ROWS)],
-                         round(MATCH_EXACT, 4), norm)
-        skel = _skeleton_key(norm) if skeleton and not found else ""
+                         _EXACT_SCORE, norm)
+        if found or not skeleton:
+            skel = ""
+        elif skel is None:
+            skel = _skeleton_key(norm)
         if skel:  # transliteration variants only when no spelling matches exactly
             for i, alias in memory.by_skel.get(skel, ()):
                 r = _ratio(norm, alias)
@@ -531,11 +554,20 @@ class Gazetteer:
                 stop = min(offsets[n + 1], start + _CITY_ROWS)
                 places = table.places[TIER_SKELETON]
                 aliases = table.skeleton_alias_keys[start:stop]
+                ids, populations, countries = table.geonameid, table.population, table.cc
                 for h in _maybe_close(norm, aliases):  # in row order
-                    r = _ratio(norm, aliases[h])
+                    alias = aliases[h]
+                    r = _ratio(norm, alias)
                     if r >= MIN_SKELETON_RATIO:
-                        _keep_places(found, cc, table, (places[start + h],),
-                                     round(MATCH_SKELETON_BASE + MATCH_SKELETON_SPAN * r * r, 4), aliases[h])
+                        # what _keep_places records for this one place
+                        k = places[start + h]
+                        if cc and countries[k] != cc:
+                            continue
+                        score = round(MATCH_SKELETON_BASE + MATCH_SKELETON_SPAN * r * r, 4)
+                        sid = f"geonames:{ids[k]}"
+                        old = found.get(sid)
+                        if old is None or score > old[0]:
+                            found[sid] = (score, populations[k], sid, k, alias)
         if fuzzy and not found:
             for cand in self._fuzzy(norm):
                 if cc and cand.country_code != cc:

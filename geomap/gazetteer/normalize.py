@@ -115,10 +115,15 @@ def normalize(name: str) -> str:
         Lower-case ASCII tokens separated by single spaces; ``""`` for a name
         with no letters or digits. An ampersand is the word "and".
     """
-    folded = fold(name)
-    if "&" in folded:  # "Trinidad & Tobago", "Jammu & Kashmir"
-        folded = folded.replace("&", " and ")
-    tokens = _ALNUM_RUN.findall(folded)  # the words left when every other character separates
+    if name.isascii() and name.replace(" ", "").isalnum():
+        # ASCII letters, digits and spaces (most names): folding only lowers them, and the words are those
+        # the spaces separate
+        tokens = name.lower().split()
+    else:
+        folded = fold(name)
+        if "&" in folded:  # "Trinidad & Tobago", "Jammu & Kashmir"
+            folded = folded.replace("&", " and ")
+        tokens = _ALNUM_RUN.findall(folded)  # the words left when every other character separates
     if not _ARTICLE_OR_BEN.intersection(tokens):  # most names: nothing to rewrite
         return " ".join(tokens)
     last = len(tokens) - 1
@@ -150,18 +155,30 @@ def _key_skeleton(norm: str) -> str:
     key = norm.replace(" ", "")
     if not key:
         return ""
-    for old, new in _TRANSLIT:
+    for old, new in _TRANSLIT_MULTI:
         if old in key:
             key = key.replace(old, new)
-    # the first letter, then the rest without vowels
-    rest = key[1:].translate(_NO_VOWELS)
+    # the single-letter folds, then the first letter and the rest without vowels: one translation each
+    rest = key[1:].translate(_SINGLE_NO_VOWELS)
     # A final h after a vowel is a transliteration habit (Sabratah/Sabrata).
-    rest = rest.rstrip("h") if len(rest) > 2 else rest
-    out = [key[0]]  # doubled letters collapse (the first letter included)
+    if len(rest) > 2:
+        rest = rest.rstrip("h")
+    out = last = key[0].translate(_SINGLE)  # doubled letters collapse (the first letter included)
     for ch in rest:
-        if ch != out[-1]:
-            out.append(ch)
-    return "".join(out)
+        if ch != last:
+            out += ch
+            last = ch
+    return out
+
+
+#: the folds of :data:`_TRANSLIT` of more than one letter (they come first), applied in order
+_TRANSLIT_MULTI = tuple((old, new) for old, new in _TRANSLIT if len(old) > 1)
+#: the single-letter folds that end :data:`_TRANSLIT`, as one translation: none of them yields a letter that a
+#: later one folds, so applying them at once is applying them in order
+_SINGLE = str.maketrans({old: new for old, new in _TRANSLIT if len(old) == 1})
+#: :data:`_SINGLE` then :data:`_NO_VOWELS` (a letter folded to a vowel is dropped too)
+_SINGLE_NO_VOWELS = str.maketrans({**{old: (None if new in "aeiou" else new) for old, new in _TRANSLIT if len(old) == 1},
+                                   **{v: None for v in "aeiou"}})
 
 
 def name_keys(name: str) -> tuple[str, str]:
@@ -194,9 +211,12 @@ _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "
 
 def _expand_abbreviations(key: str) -> str:
     """A normal key with its abbreviated words written out ("st petersburg" -> "saint petersburg")."""
-    if not key or not any(w in _ABBREVIATIONS for w in key.split(" ")):
+    if not key:
         return key
-    return " ".join(_ABBREVIATIONS.get(w, w) for w in key.split(" "))
+    words = key.split(" ")
+    if _ABBREVIATIONS.keys().isdisjoint(words):  # no abbreviated word (most keys)
+        return key
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
 
 
 #: :func:`alternate_only` by (name, matched): the same places come up in document after document

@@ -227,7 +227,10 @@ def base_scores(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weight
     """
     if terms is None:
         terms = context_terms(candidates, ctx, w)
-    return [_with_country_bonus(c, t, w) for c, t in zip(candidates, terms)]
+    bonus = w.country_feature
+    # _with_country_bonus, inline
+    return [t + bonus if c.score >= 1.0 and (c.feature == "country" or c.source_id in COUNTRY_LIKE) else t
+            for c, t in zip(candidates, terms)]
 
 
 def context_terms(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weights = Weights()) -> list[float]:
@@ -280,10 +283,14 @@ def _in_region(c: Candidate, ctx: DocumentContext, w: Weights) -> float:
     """``w.region`` when ``c`` (a place, not a region itself) lies inside a region the document names."""
     if c.feature in ("country", "continent") or c.feature.startswith("admin1"):
         return 0.0
+    clat = c.lat
     for lat, lon, radius_m, key in ctx.regions:
         if key == c.matched:
             continue  # "Minnesota" does not vouch for Minneota, a town once called Minnesota
-        if within_m(c.lat, c.lon, lat, lon, radius_m):
+        # within_m, its latitude test inline (most regions lie farther than that alone allows)
+        if _KM_PER_DEGREE * abs(lat - clat) > radius_m / 1000 + 1.0:
+            continue
+        if great_circle_km(clat, c.lon, lat, lon) * 1000 <= radius_m:
             return w.region
     return 0.0
 
@@ -327,9 +334,11 @@ def rank(
     if terms is None:
         terms = context_terms(candidates, ctx, w)
     scored = []
+    country_feature = w.country_feature
     for c, t, p, e in zip(candidates, terms, _proximity(candidates, ctx, w), repeat(None) if extra is None else extra):
-        if not state_in_context or countries.get(c.country_code, 0.0) >= 0.5:
-            t = _with_country_bonus(c, t, w)
+        if (not state_in_context or countries.get(c.country_code, 0.0) >= 0.5) and c.score >= 1.0 and (
+                c.feature == "country" or c.source_id in COUNTRY_LIKE):
+            t = t + country_feature  # _with_country_bonus, inline
         if e is not None:
             p = p + e
         if by_region:
