@@ -778,7 +778,8 @@ def _find_mentions_plain(article, gazetteer):
                 i += 1
             else:
                 prev_unmatched = False
-    return out
+    out = _joined_names(text, article.id, out, gazetteer, lookup)  # the steps after the loop, as in find_mentions
+    return designate_listed(text, out, lookup, add=True, article_id=article.id)
 
 
 def _plain_detection():
