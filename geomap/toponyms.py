@@ -449,6 +449,11 @@ def listed_places(text: str, lookup: Callable[[str], list[Candidate]]) -> list[t
     [(3, 9, 'Becker County'), (11, 15, 'Clay County'), (20, 26, 'Wilkin County')]
     """
     out: list[tuple[int, int, list[Candidate]]] = []
+    for stem in _PLURAL_STEMS:  # most texts have none: cheaper than the pattern's scan
+        if stem in text:
+            break
+    else:
+        return out
     for plural in _PLURAL_WORD.finditer(text):
         designation = _PLURAL_DESIGNATIONS[plural.group().lower()]
         items: list[tuple[int, int]] = []
@@ -488,6 +493,8 @@ _PLURAL_DESIGNATIONS = {"counties": "County", "parishes": "Parish", "townships":
                         "rivers": "River", "islands": "Island"}
 #: designations of administrative areas, which the gazetteer may list under the bare name
 _ADMIN_DESIGNATIONS = frozenset({"County", "Parish", "Province", "Prefecture", "District"})
+#: the plurals without their first letter, whatever its case
+_PLURAL_STEMS = tuple(p[1:] for p in _PLURAL_DESIGNATIONS)
 _PLURAL_WORD = re.compile(r"(?<=\s)(?:" + "|".join(_PLURAL_DESIGNATIONS) + r")\b", re.IGNORECASE)
 _ITEM_AT_END = re.compile(r"(?<![\w'’.-])([A-Z][\w'’.-]*?(?:\s[A-Z][\w'’.-]*?){0,3})[’']?\s*\Z")
 _GAP_AT_END = re.compile(r"(?:,\s*(?:(?:and|or|&)\s+)?|\s+(?:and|or|&)\s+)\Z")
@@ -544,17 +551,46 @@ def _put(detections: list[Detection], detection: Detection) -> list[Detection]:
 
 def _joined_names(text: str, article_id: str, detections: list[Detection], gazetteer: Gazetteer,
                   lookup: Callable[[str], list[Candidate]]) -> list[Detection]:
-    """``detections`` with the names that join two words by "and" found whole ("Trinidad and Tobago",
+    """``detections`` with the names that join words by "and" or "&" found whole ("Trinidad and Tobago",
     "Jammu & Kashmir"): the capitalised runs that detection reads stop at the lower-case "and"."""
-    if "and " not in text and "&" not in text:
-        return detections
-    for m in gazetteer.joined_names().finditer(text):
-        cands = [c for c in lookup(m.group()) if c.score >= 1.0]
-        if cands:
-            detections = _put(detections, Detection(new_mention(article_id, m.start(), m.end(), m.group(),
-                                                                sentence_at(text, sentence_spans(text), m.start())),
-                                                    cands))
+    shapes = gazetteer.joined_names()
+    for joiner in (" and ", " & "):
+        at = text.find(joiner)
+        while at != -1:
+            after = at + len(joiner)
+            word = _WORD_AT.match(text, after)
+            if word and word.group()[:1].isupper() and normalize(word.group()) in shapes:
+                found = _joined_at(text, at, after, shapes[normalize(word.group())], lookup)
+                if found:
+                    s, e, cands = found
+                    detections = _put(detections, Detection(new_mention(article_id, s, e, text[s:e],
+                                                                        sentence_at(text, sentence_spans(text), s)),
+                                                            cands))
+            at = text.find(joiner, after)
     return detections
+
+
+def _joined_at(text: str, at: int, after: int, shapes: frozenset[tuple[int, int]],
+               lookup: Callable[[str], list[Candidate]]) -> tuple[int, int, list[Candidate]] | None:
+    """The longest joined name around the joiner at ``text[at:after]`` that the gazetteer holds exactly."""
+    left = list(_WORD_STARTS.finditer(text, max(0, at - 80), at))
+    right = list(_WORD_AT.finditer(text, after, after + 80))
+    best = None
+    for n_left, n_right in shapes:
+        if n_left > len(left) or n_right > len(right) or not text[left[-n_left].start()].isupper():
+            continue
+        s, e = left[-n_left].start(), right[n_right - 1].end()
+        if best and e - s <= best[1] - best[0]:
+            continue
+        cands = [c for c in lookup(text[s:e]) if c.score >= 1.0]
+        if cands:
+            best = (s, e, cands)
+    return best
+
+
+#: a word (letters, digits, inner hyphens, periods and apostrophes), without the punctuation or possessive
+#: ending after it
+_WORD_AT = re.compile(r"\w+(?:[-.]\w+|['’](?!s\b)\w+)*")
 
 
 def _detection_tokens(text: str) -> list[tuple[int, int]]:

@@ -407,7 +407,7 @@ class Gazetteer:
         self._table: NameTable | None = None  # self.index.table, once read
         self._demonyms: dict[str, str] | None = None
         self._first_words: frozenset[str] | None = None
-        self._joined_names: re.Pattern | None = None
+        self._joined_names: dict[str, frozenset[tuple[int, int]]] | None = None
         for entry in _country_entries():
             self._memory.add(entry)
         for entry in load_admin_entries():  # states, provinces, US/GB counties, continents
@@ -610,15 +610,19 @@ class Gazetteer:
             self._first_words = self.index.first_words() | own
         return self._first_words
 
-    def joined_names(self) -> re.Pattern:
-        """A pattern of the names held in memory (countries, regions, supplements) that join two
-        names with "and" ("Trinidad and Tobago", "Jammu and Kashmir", "Newfoundland and Labrador"),
-        written with "and" or "&"; the text between the words may be any white space."""
+    def joined_names(self) -> dict[str, frozenset[tuple[int, int]]]:
+        """The names held in memory (countries, regions, supplements) that join words with "and"
+        ("Trinidad and Tobago", "Jammu and Kashmir", "Newfoundland and Labrador"), by the normal key
+        of their first word after "and": the shapes (words before "and", words after) they take."""
         if self._joined_names is None:
-            forms = {a for e in self._memory.entries for a in e.aliases if " and " in a}
-            parts = [r"\s+(?:and|&)\s+".join(r"\s+".join(map(re.escape, half.split())) for half in form.split(" and "))
-                     for form in sorted(forms, key=lambda f: (-len(f), f))]
-            self._joined_names = re.compile(r"(?<![\w’'-])(?:" + "|".join(parts or ["(?!)"]) + r")(?![\w-])")
+            shapes: dict[str, set[tuple[int, int]]] = {}
+            for e in self._memory.entries:
+                for alias in e.aliases:
+                    words = normalize(alias).split()
+                    if "and" in words[1:-1]:
+                        at = words.index("and", 1)
+                        shapes.setdefault(words[at + 1], set()).add((at, len(words) - at - 1))
+            self._joined_names = {k: frozenset(v) for k, v in shapes.items()}
         return self._joined_names
 
     def entry(self, source_id: str) -> Entry | None:
