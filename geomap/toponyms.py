@@ -415,8 +415,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 i += 1
             else:
                 prev_unmatched = False
-    out = _joined_names(text, article.id, out, gazetteer, lookup)
-    return designate_listed(text, out, lookup, add=True, article_id=article.id)
+    out = _joined_names(text, sents, article.id, out, gazetteer, lookup)
+    return designate_listed(text, out, lookup, add=True, article_id=article.id, sents=sents)
 
 
 def listed_places(text: str, lookup: Callable[[str], list[Candidate]]) -> list[tuple[int, int, list[Candidate]]]:
@@ -503,7 +503,8 @@ _WORD_STARTS = re.compile(r"\S+")
 
 
 def designate_listed(text: str, detections: list[Detection], lookup: Callable[[str], list[Candidate]],
-                     add: bool = False, article_id: str = "text") -> list[Detection]:
+                     add: bool = False, article_id: str = "text",
+                     sents: list[tuple[int, int]] | None = None) -> list[Detection]:
     """Give the names of lists that end with a plural designation the designated places (see :func:`listed_places`).
 
     Parameters
@@ -520,6 +521,8 @@ def designate_listed(text: str, detections: list[Detection], lookup: Callable[[s
         span takes its candidates (given spans).
     article_id : str
         The article of the added mentions.
+    sents : list of (start, end), optional
+        The text's sentence spans (:func:`sentence_spans`), when the caller has them.
 
     Returns
     -------
@@ -536,21 +539,23 @@ def designate_listed(text: str, detections: list[Detection], lookup: Callable[[s
         if same is not None:
             out[same] = Detection(out[same].mention, cands)
         elif add:
-            out = _put(out, Detection(new_mention(article_id, s, e, text[s:e],
-                                                  sentence_at(text, sentence_spans(text), s)), cands))
+            sents = sents if sents is not None else sentence_spans(text)
+            out = _put(out, text, sents, article_id, s, e, cands)
     return out
 
 
-def _put(detections: list[Detection], detection: Detection) -> list[Detection]:
-    """``detections`` (in text order) with ``detection`` in its place and the ones it overlaps left out."""
-    s, e = detection.mention.start, detection.mention.end
+def _put(detections: list[Detection], text: str, sents: list[tuple[int, int]], article_id: str, s: int, e: int,
+         cands: list[Candidate]) -> list[Detection]:
+    """``detections`` (in text order) with a detection of ``text[s:e]`` in its place and the ones it overlaps
+    left out."""
     kept = [d for d in detections if not (d.mention.start < e and s < d.mention.end)]
     at = next((k for k, d in enumerate(kept) if d.mention.start > s), len(kept))
-    return [*kept[:at], detection, *kept[at:]]
+    found = Detection(new_mention(article_id, s, e, text[s:e], sentence_at(text, sents, s)), cands)
+    return [*kept[:at], found, *kept[at:]]
 
 
-def _joined_names(text: str, article_id: str, detections: list[Detection], gazetteer: Gazetteer,
-                  lookup: Callable[[str], list[Candidate]]) -> list[Detection]:
+def _joined_names(text: str, sents: list[tuple[int, int]], article_id: str, detections: list[Detection],
+                  gazetteer: Gazetteer, lookup: Callable[[str], list[Candidate]]) -> list[Detection]:
     """``detections`` with the names that join words by "and" or "&" found whole ("Trinidad and Tobago",
     "Jammu & Kashmir"): the capitalised runs that detection reads stop at the lower-case "and"."""
     shapes = gazetteer.joined_names()
@@ -559,13 +564,10 @@ def _joined_names(text: str, article_id: str, detections: list[Detection], gazet
         while at != -1:
             after = at + len(joiner)
             word = _WORD_AT.match(text, after)
-            if word and word.group()[:1].isupper() and normalize(word.group()) in shapes:
-                found = _joined_at(text, at, after, shapes[normalize(word.group())], lookup)
-                if found:
-                    s, e, cands = found
-                    detections = _put(detections, Detection(new_mention(article_id, s, e, text[s:e],
-                                                                        sentence_at(text, sentence_spans(text), s)),
-                                                            cands))
+            shape = shapes.get(normalize(word.group())) if word and word.group()[:1].isupper() else None
+            found = _joined_at(text, at, after, shape, lookup) if shape else None
+            if found:
+                detections = _put(detections, text, sents, article_id, *found)
             at = text.find(joiner, after)
     return detections
 

@@ -778,8 +778,8 @@ def _find_mentions_plain(article, gazetteer):
                 i += 1
             else:
                 prev_unmatched = False
-    out = _joined_names(text, article.id, out, gazetteer, lookup)  # the steps after the loop, as in find_mentions
-    return designate_listed(text, out, lookup, add=True, article_id=article.id)
+    out = _joined_names(text, sents, article.id, out, gazetteer, lookup)  # the steps after the loop, as in find_mentions
+    return designate_listed(text, out, lookup, add=True, article_id=article.id, sents=sents)
 
 
 def _plain_detection():
