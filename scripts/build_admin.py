@@ -335,8 +335,10 @@ def derive_areas(regions: list["Region"], *, features: tuple[str, ...] = ("admin
     Unlike a hull of the cities, this reaches the empty land a region also covers (northern
     Ontario, outback Queensland), so its centroid is where gazetteers and encyclopaedias put
     the region. A region is left without an area when its country has no polygon, when it
-    has no members, or when the union spans the antimeridian (more than 180 degrees of
-    longitude: Chukotka).
+    has no members, when the union spans the antimeridian (more than 180 degrees of
+    longitude: Chukotka), or when other regions of its level and country have polygons
+    (the US counties us-atlas lacks). Detached parts made by a few misfiled cities far away
+    are dropped (see :func:`_without_stray_parts`).
     """
     import shapely
 
@@ -344,8 +346,11 @@ def derive_areas(regions: list["Region"], *, features: tuple[str, ...] = ("admin
 
     countries = {row.iso_a2: row.geometry for row in load_countries().itertuples() if row.iso_a2}
     groups: dict[tuple[str, str], list[Region]] = collections.defaultdict(list)
+    # a level where some regions have polygons (US counties from us-atlas) cannot be split among the others'
+    # cities: their cells would spread over the whole country (Annette Island Reserve across the US)
+    with_polygons = {(r.cc, r.feature) for r in regions if r.polygon is not None}
     for r in regions:
-        if r.feature in features and r.polygon is None and r.members:
+        if r.feature in features and r.polygon is None and r.members and (r.cc, r.feature) not in with_polygons:
             groups[(r.cc, r.feature)].append(r)
     done = 0
     for (cc, _feature), members_of in sorted(groups.items()):
@@ -369,12 +374,53 @@ def derive_areas(regions: list["Region"], *, features: tuple[str, ...] = ("admin
                 continue
             area = shapely.intersection(shapely.union_all(cells[r.id]), land)
             area = shapely.make_valid(area) if not area.is_valid else area
+            area = _without_stray_parts(area, r.members)
             xmin, _, xmax, _ = area.bounds
             if area.is_empty or area.area == 0 or xmax - xmin > 180:
                 continue
             r.derived = area
             done += 1
     return done
+
+
+#: a detached part of a derived area is dropped when it holds fewer than this share of the region's
+#: member cities ...
+STRAY_SHARE = 0.05
+#: ... and lies farther than this from the part holding the most of them
+STRAY_KM = 500.0
+
+
+def _without_stray_parts(area, members: list[City]):
+    """``area`` without the detached parts that a few misfiled member cities made far away.
+
+    GeoNames files a handful of cities under the wrong region: six villages in Tibet carry
+    the admin1 code of Hebei, 2,000 km east. Each gets a Voronoi cell of empty plateau, and
+    those cells, not adjacent to the rest of the region, pulled Hebei's centroid into Tibet.
+    Dropping far *members* is no cure: the remote towns of Western Australia and Queensland
+    are real, but their cells join the rest of the region, so they are never a detached
+    part. A part is dropped only when it is detached, holds fewer than
+    :data:`STRAY_SHARE` of the members and lies more than :data:`STRAY_KM` from the part
+    holding the most members; islands near the mainland (Hawaii, the Balearics) stay.
+    """
+    import shapely
+    from shapely.ops import nearest_points
+
+    parts = list(shapely.get_parts(area)) if area.geom_type in ("MultiPolygon", "GeometryCollection") else []
+    parts = [p for p in parts if p.geom_type == "Polygon" and p.area > 0]
+    if len(parts) < 2 or not members:
+        return area
+    points = shapely.points([(c.lon, c.lat) for c in members])
+    counts = [int(np.count_nonzero(shapely.covers(p, points))) for p in parts]
+    main = parts[int(np.argmax(counts))]
+    keep = []
+    for p, n in zip(parts, counts):
+        if p is not main and n < STRAY_SHARE * len(members):
+            # nearest points of the two parts, as a great-circle distance
+            a, b = nearest_points(p, main)
+            if _haversine_m(a.y, a.x, np.array([b.y]), np.array([b.x]))[0] > STRAY_KM * 1000.0:
+                continue
+        keep.append(p)
+    return area if len(keep) == len(parts) else shapely.union_all(keep)
 
 
 # -- regions --------------------------------------------------------------------------------

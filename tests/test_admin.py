@@ -97,6 +97,21 @@ def test_alaska_across_the_antimeridian(gaz: Gazetteer) -> None:
     assert ak is not None and 58 < ak.lat < 68 and -165 < ak.lon < -140
 
 
+
+@pytest.mark.parametrize(("source_id", "south", "north", "west", "east"), [
+    # a few misfiled member cities far away used to pull these into another land (their Voronoi cells)
+    ("admin1:CN-hebei", 36.0, 42.7, 113.4, 119.9),                  # was in Tibet (33.9 N, 88.1 E)
+    ("admin1:FR-aquitaine", 42.7, 46.4, -1.8, 1.5),                 # was in French Guiana
+    ("admin1:NO-finnmark-fylke", 68.5, 71.3, 20.5, 31.2),           # was on Svalbard
+    ("admin1:NZ-chatham-islands", -44.5, -43.5, -177.0, -176.0),    # was 1,600 km north
+    ("admin2:US-AK-annette-island-reserve", 54.5, 56.0, -133.5, -131.0),  # was in Oregon
+])
+def test_regions_inside_their_own_land(gaz: Gazetteer, source_id: str, south: float, north: float, west: float,
+                                       east: float) -> None:
+    entry = gaz.entry(source_id)
+    assert entry is not None, source_id
+    assert south < entry.lat < north and west < entry.lon < east, (source_id, entry.lat, entry.lon)
+
 def test_entries(rows: list[dict[str, str]]) -> None:
     entries = load_admin_entries()
     assert len(entries) == len(rows) > 6000
