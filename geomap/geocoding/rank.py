@@ -343,12 +343,23 @@ def rank(
             p = p + e
         if by_region:
             p = p + _in_region(c, ctx, w)
-        scored.append((round(t + p, 4), c))
+        scored.append((t + p, c))
+    if top is not None and len(scored) > top:
+        # only a candidate within _ROUNDING of the top-th best unrounded score can be among the best `top`
+        # once scores are rounded: one below it rounds (rounding is monotone) strictly below `top` others
+        cut = sorted([s for s, _ in scored], reverse=True)[top - 1] - _ROUNDING
+        scored = [(round(s, 4), c) for s, c in scored if s >= cut]
+    else:
+        scored = [(round(s, 4), c) for s, c in scored]
     if top == 1:  # the first of the best, as the stable sort below would put it first
         s, c = min(scored, key=_rank_order)
         return [rescored(c, s)]
     scored.sort(key=_rank_order)
     return [rescored(c, s) for s, c in scored[:top]]
+
+
+#: more than twice the most that rounding to 4 decimals moves a score (5e-5, and a last bit)
+_ROUNDING = 2e-4
 
 
 def _rank_order(scored: tuple[float, Candidate]) -> tuple[float, int, str]:
@@ -431,10 +442,19 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
                      rows: Sequence[tuple[int, float, float, float, float]], w: Weights) -> dict[int, list[float]]:
     """The coherence term of every candidate of every group, all groups in one array pass.
 
-    Every candidate of the document meets every contributing row in one matrix; the
-    support of a candidate is then the sum, over the other groups in ascending id
-    order, of the best closeness of that group's rows (added one group at a time,
-    as a per-group loop would, so the sums round alike).
+    Every contributing row meets every candidate of the document in one matrix (a row
+    per contributing candidate, a column per candidate); the support of a candidate is
+    then the sum, over the other groups in ascending id order, of the best closeness of
+    that group's rows (added one group at a time, as a per-group loop would, so the sums
+    round alike).
+
+    The matrices are small (typically 10-20 rows by 20-40 columns), so the cost is numpy's
+    fixed cost per call: the steps are arranged to take few calls, each giving the very
+    bits of the plain haversine ``2 R asin(sqrt(min(sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2), 1)))``:
+    the coordinates go to numpy in one array, the halved differences of latitude and of
+    longitude are taken (and their sines squared) in one call each, as ``φ1/2 - φ2/2``
+    (halving is exact, so this is ``(φ1 - φ2)/2``), and products keep their operands'
+    pairing (``(cos φ1 cos φ2) · s``).
 
     Parameters
     ----------
@@ -454,34 +474,39 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
     """
     import numpy as np
 
-    arr = np.asarray([r[1:] for r in rows], dtype=float)
-    lat2, lon2 = np.radians(arr[:, :2]).T
-    # column blocks: the rows of one group are adjacent
-    starts = [k for k in range(len(rows)) if k == 0 or rows[k][0] != rows[k - 1][0]]
-    block_group = [rows[k][0] for k in starts]
     owners = [(g, candidate_lists[i]) for g, i in first_of.items() if candidate_lists[i]]
-    flat = [c for _, cands in owners for c in cands]  # every candidate, a row of the matrices below
-    cand_group = [g for g, cands in owners for _ in cands]
-    pts = np.radians(np.asarray([(c.lat, c.lon) for c in flat], dtype=float))
-    lat1, lon1 = pts[:, 0:1], pts[:, 1:2]  # as columns: each meets every row of arr
-    dp = lat1 - lat2
-    dl = lon1 - lon2
-    a = np.sin(dp / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(dl / 2) ** 2
+    flat = [c for _, cands in owners for c in cands]  # every candidate, a column of the matrices below
+    n, m = len(flat), len(rows)
+    row_group, row_lat, row_lon, row_radius, row_prior = zip(*rows)
+    # latitudes (candidates', then rows'), then longitudes: in radians, in one call
+    rad = np.radians([*(c.lat for c in flat), *row_lat, *(c.lon for c in flat), *row_lon])
+    cos_lat = np.cos(rad[:n + m])
+    half = (rad / 2).reshape(2, n + m)
+    # [0]: sin²(Δφ/2), [1]: sin²(Δλ/2); candidate minus row, as each candidate meets each row
+    sq = np.square(np.sin(half[:, None, :n] - half[:, n:, None]))
+    a = sq[0] + cos_lat[n:, None] * cos_lat[None, :n] * sq[1]
     km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
-    own_r = np.asarray([c.uncertainty_m / 1000.0 for c in flat])
-    eff = np.maximum(km - arr[:, 2] - own_r[:, None], 0.0)
+    own_r = np.array([c.uncertainty_m / 1000.0 for c in flat])
+    eff = np.maximum(km - np.array(row_radius)[:, None] - own_r, 0.0)
     # np.clip's result, without its per-call overhead (it selects, as maximum and minimum do)
-    close = np.minimum(np.maximum(1.0 - eff / w.coherence_km, 0.0), 1.0) * arr[:, 3]
-    # per candidate, the closest row of each other group (its own group's column zeroed), groups in id order
-    block_of = {h: b for b, h in enumerate(block_group)}
-    blocks = sorted(block_of)
-    best = np.maximum.reduceat(close, starts, axis=1)[:, [block_of[h] for h in blocks]]
+    close = np.minimum(np.maximum(1.0 - eff / w.coherence_km, 0.0), 1.0) * np.array(row_prior)[:, None]
+    # per candidate, the closest row of each other group (its own group's zeroed), groups in id order
+    starts = [k for k in range(m) if k == 0 or row_group[k] != row_group[k - 1]]
+    block_group = [row_group[k] for k in starts]
+    best = np.maximum.reduceat(close, starts, axis=0)
+    blocks = sorted(block_group)
+    if blocks != block_group:
+        best = best[[block_group.index(h) for h in blocks]]
     column = {h: b for b, h in enumerate(blocks)}
-    own = [(n, column[g]) for n, g in enumerate(cand_group) if g in column]
-    if own:
-        best[[n for n, _ in own], [b for _, b in own]] = 0.0
-    # a running sum adds left to right, from the first column (0 + x == x): as adding group by group does
-    support = np.cumsum(best, axis=1)[:, -1].copy()
+    pos = 0
+    for g, cands in owners:
+        if g in column:
+            best[column[g], pos:pos + len(cands)] = 0.0
+        pos += len(cands)
+    # the groups added one at a time, in id order (a reduction over rows could pair them otherwise)
+    support = best[0]
+    for more in best[1:]:
+        support = support + more
     term = (w.coherence * (1.0 - np.exp(-support))).tolist()
     out: dict[int, list[float]] = {}
     pos = 0
