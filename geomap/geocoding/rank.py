@@ -333,9 +333,10 @@ def rank(
     by_region = bool(ctx.regions) and not names_a_region
     if terms is None:
         terms = context_terms(candidates, ctx, w)
-    scored = []
+    raw = []  # unrounded final scores
     country_feature = w.country_feature
-    for c, t, p, e in zip(candidates, terms, _proximity(candidates, ctx, w), repeat(None) if extra is None else extra):
+    proximity = _proximity(candidates, ctx, w) if ctx.points and w.proximity > 0 else repeat(0.0)
+    for c, t, p, e in zip(candidates, terms, proximity, repeat(None) if extra is None else extra):
         if (not state_in_context or countries.get(c.country_code, 0.0) >= 0.5) and c.score >= 1.0 and (
                 c.feature == "country" or c.source_id in COUNTRY_LIKE):
             t = t + country_feature  # _with_country_bonus, inline
@@ -343,14 +344,17 @@ def rank(
             p = p + e
         if by_region:
             p = p + _in_region(c, ctx, w)
-        scored.append((t + p, c))
-    if top is not None and len(scored) > top:
+        raw.append(t + p)
+    if top is not None and len(raw) > top:
         # only a candidate within _ROUNDING of the top-th best unrounded score can be among the best `top`
         # once scores are rounded: one below it rounds (rounding is monotone) strictly below `top` others
-        cut = sorted([s for s, _ in scored], reverse=True)[top - 1] - _ROUNDING
-        scored = [(round(s, 4), c) for s, c in scored if s >= cut]
+        cut = (max(raw) if top == 1 else sorted(raw, reverse=True)[top - 1]) - _ROUNDING
+        scored = [(round(s, 4), c) for s, c in zip(raw, candidates) if s >= cut]
     else:
-        scored = [(round(s, 4), c) for s, c in scored]
+        scored = [(round(s, 4), c) for s, c in zip(raw, candidates)]
+    if len(scored) == 1:
+        s, c = scored[0]
+        return [rescored(c, s)]
     if top == 1:  # the first of the best, as the stable sort below would put it first
         s, c = min(scored, key=_rank_order)
         return [rescored(c, s)]
