@@ -120,16 +120,21 @@ def _context_terms(candidates: Iterable[Candidate], countries: Mapping[str, floa
                    rival_own_name: bool) -> list[float]:
     """Every term but proximity and the country-name bonus, per candidate (see :func:`context_terms`)."""
     w_match, w_population, w_context, off_context = w.match, w.population, w.context, w.off_context_inexact
+    log10, in_countries, named_areas = math.log10, countries.get, _NAMED_AREAS
     out = []
     for c in candidates:
-        if c.feature in _NAMED_AREAS:
+        feature, population, match = c.feature, c.population, c.score
+        if feature in named_areas:
             pop = 1.0  # the curated regions, seas, lakes and rivers are the well-known ones ("Darfur", "Black Sea")
         else:
-            pop = min(1.0, math.log10(c.population + 1) / 7.0) if c.population > 0 else 0.0
-        in_context = countries.get(c.country_code, 0.0)
-        match = c.score if (c.score >= 1.0 or in_context or not countries) else c.score * off_context
+            pop = log10(population + 1) / 7.0 if population > 0 else 0.0
+            if not pop < 1.0:
+                pop = 1.0  # min(1.0, pop), without the call
+        in_context = in_countries(c.country_code, 0.0)
+        if not (match >= 1.0 or in_context or not countries):
+            match = match * off_context
         score = w_match * match + w_population * pop + w_context * in_context
-        if rival_own_name and c.feature == "populated place" and alternate_only(c):
+        if rival_own_name and feature == "populated place" and alternate_only(c):
             score -= w.alternate_name  # "Paris" is another name of Parizh (RU); the French capital is called Paris
         out.append(score)
     return out
@@ -403,20 +408,31 @@ def mention_votes(candidate_lists: Sequence[Sequence[Candidate]], *,
                   kinds: Sequence[str] | None = None) -> list[tuple[str, float] | None]:
     """The country vote of each mention (see :func:`build_context`), ``None`` for no vote."""
     out: list[tuple[str, float] | None] = []
+    # a name mentioned again usually comes with the very same candidate list: its vote is worked out once
+    seen: dict[tuple[int, bool], tuple[str, float] | None] = {}
     for i, cands in enumerate(candidate_lists):
-        vote = None
-        exact = [c for c in cands if c.score >= 1.0]
-        countries = [c for c in exact if names_a_country(c)]
-        if countries and any(c.feature.startswith("admin1") and c not in countries for c in exact):
-            vote = None  # "Georgia", "Lebanon": a country and a state share the name; the name alone says neither
-        elif cands and (countries or (kinds and kinds[i] == "demonym")):
-            vote = ((countries or exact or cands)[0].country_code, 1.0)
-        elif exact and len({c.country_code for c in exact}) == 1:
-            vote = (exact[0].country_code, 0.5)
-        elif not exact and cands and len({c.country_code for c in cands}) == 1 and cands[0].score >= 0.85:
-            vote = (cands[0].country_code, 0.5)  # one close transliteration ("Ben Guerdane" ~ Ben Gardane)
-        out.append(vote)
+        demonym = bool(kinds) and kinds[i] == "demonym"
+        key = (id(cands), demonym)  # the lists outlive this call, so their ids are not reused meanwhile
+        if key not in seen:
+            seen[key] = _vote(cands, demonym)
+        out.append(seen[key])
     return out
+
+
+def _vote(cands: Sequence[Candidate], demonym: bool) -> tuple[str, float] | None:
+    """The country vote of one mention with these candidates (see :func:`mention_votes`)."""
+    exact = [c for c in cands if c.score >= 1.0]
+    countries = [c for c in exact if c.feature == "country" or c.source_id in COUNTRY_LIKE]  # names_a_country
+    # an exact first-level division is among `countries` just when it is a country in its own right
+    if countries and any(c.feature.startswith("admin1") and c.source_id not in COUNTRY_LIKE for c in exact):
+        return None  # "Georgia", "Lebanon": a country and a state share the name; the name alone says neither
+    if cands and (countries or demonym):
+        return ((countries or exact or cands)[0].country_code, 1.0)
+    if exact:
+        return (exact[0].country_code, 0.5) if len({c.country_code for c in exact}) == 1 else None
+    if cands and len({c.country_code for c in cands}) == 1 and cands[0].score >= 0.85:
+        return (cands[0].country_code, 0.5)  # one close transliteration ("Ben Guerdane" ~ Ben Gardane)
+    return None
 
 
 def context_from_votes(votes: Sequence[tuple[str, float] | None], *, given: Iterable[str] = (),
