@@ -14,7 +14,7 @@ from typing import Protocol, runtime_checkable
 from geomap.gazetteer import Gazetteer
 from geomap.gazetteer.normalize import alternate_only, normalize
 from geomap.geocoding.rank import (DocumentContext, Weights, base_scores, coherence, context_from_votes,
-                                   context_terms, mention_votes, rank)
+                                   context_terms, mention_votes, rank, within_m)
 from geomap.model import Candidate, _made_by_dict
 from geomap.toponyms import Detection
 
@@ -264,7 +264,7 @@ def qualifiers(detections: Sequence[Detection], groups: Sequence[int], text: str
     dict of int to list of Candidate
         Per qualified group, its qualifying regions and countries.
     """
-    order = sorted(range(len(detections)), key=lambda k: (detections[k].mention.start, detections[k].mention.end))
+    order = _text_order(detections)
     out: dict[int, list[Candidate]] = {}
 
     def joined(left: int, right: int, pattern: re.Pattern) -> bool:
@@ -281,6 +281,12 @@ def qualifiers(detections: Sequence[Detection], groups: Sequence[int], text: str
             continue
         out.setdefault(groups[a], []).append(q)
     return out
+
+
+def _text_order(detections: Sequence[Detection]) -> list[int]:
+    """The indices of the mentions in text order (by start, then end; ties keep their order)."""
+    spans = [(d.mention.start, d.mention.end) for d in detections]
+    return sorted(range(len(spans)), key=spans.__getitem__)
 
 
 def list_peers(detections: Sequence[Detection], groups: Sequence[int], text: str,
@@ -309,7 +315,7 @@ def list_peers(detections: Sequence[Detection], groups: Sequence[int], text: str
         Per group in a list whose other names' first-pass places are at least two thirds of
         one kind: that kind, ``("country", "")`` or ``("admin1", country code)``.
     """
-    order = sorted(range(len(detections)), key=lambda k: (detections[k].mention.start, detections[k].mention.end))
+    order = _text_order(detections)
     chains: list[list[int]] = []
     for n, k in enumerate(order):
         if n and joins(text, detections[order[n - 1]].mention.end, detections[k].mention.start, _LIST_GAP):
@@ -371,8 +377,6 @@ REGION_REACH = 2.0
 
 def _inside_bonus(candidates: Sequence[Candidate], regions: Sequence[Candidate], w: Weights) -> list[float]:
     """``w.qualifier`` for each candidate inside one of the qualifying regions (a country: by its code)."""
-    from geomap.geocoding.rank import within_m
-
     out = []
     for c in candidates:
         inside = any(
@@ -439,8 +443,6 @@ def _prefer_city_over_its_region(ranked: list[Candidate]) -> list[Candidate]:
     if len(ranked) < 2 or not ranked[0].feature.startswith("admin"):
         return ranked
     region = ranked[0]
-    from geomap.geocoding.rank import within_m
-
     for i, c in enumerate(ranked[1:], 1):
         share = CITY_SHARE if not alternate_only(c) else CITY_SHARE_ALIAS
         if (c.feature == "populated place" and c.population >= share * region.population
