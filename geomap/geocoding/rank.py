@@ -207,11 +207,13 @@ def coherence(candidate_lists: Sequence[Sequence[Candidate]], base: Sequence[Seq
         weights = [math.exp((scores[k] - top) / w.coherence_temperature) for k in order]
         total = sum(weights) ** w.coherence_normalise
         for k, wt in zip(order, weights):
-            c = cands[k]
-            if c.feature in ("country", "continent") or wt / total < 0.02:
+            prior = wt / total
+            if prior < 0.02:
                 continue
-            rows.append((g, c.lat, c.lon, c.uncertainty_m / 1000.0,
-                         wt / total * _support_share(c.score, w)))
+            c = cands[k]
+            if c.feature in ("country", "continent"):
+                continue
+            rows.append((g, c.lat, c.lon, c.uncertainty_m / 1000.0, prior * _support_share(c.score, w)))
     if not rows:
         return out
     values = _coherence_terms(candidate_lists, first_of, rows, w)
@@ -502,14 +504,22 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
     rad = np.radians([*(c.lat for c in flat), *row_lat, *(c.lon for c in flat), *row_lon])
     cos_lat = np.cos(rad[:n + m])
     half = (rad / 2).reshape(2, n + m)
-    # [0]: sin²(Δφ/2), [1]: sin²(Δλ/2); candidate minus row, as each candidate meets each row
-    sq = np.square(np.sin(half[:, None, :n] - half[:, n:, None]))
-    a = sq[0] + cos_lat[n:, None] * cos_lat[None, :n] * sq[1]
-    km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
-    own_r = np.array([c.uncertainty_m / 1000.0 for c in flat])
-    eff = np.maximum(km - np.array(row_radius)[:, None] - own_r, 0.0)
+    # [0]: sin²(Δφ/2), [1]: sin²(Δλ/2); candidate minus row, as each candidate meets each row. The steps below
+    # work in place (positional ``out``): the arrays are small, and each allocation costs as much as the step
+    sq = half[:, None, :n] - half[:, n:, None]
+    np.square(np.sin(sq, sq), sq)
+    a = cos_lat[n:, None] * cos_lat[None, :n]
+    a *= sq[1]
+    a += sq[0]  # sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2)
+    np.arcsin(np.sqrt(np.minimum(a, 1.0, a), a), a)
+    a *= 2 * 6371.0088  # km
+    a -= np.array(row_radius)[:, None]
+    a -= np.array([c.uncertainty_m / 1000.0 for c in flat])
+    eff = np.maximum(a, 0.0, a)  # km beyond both areas' edges
+    eff /= w.coherence_km
     # np.clip's result, without its per-call overhead (it selects, as maximum and minimum do)
-    close = np.minimum(np.maximum(1.0 - eff / w.coherence_km, 0.0), 1.0) * np.array(row_prior)[:, None]
+    close = np.minimum(np.maximum(np.subtract(1.0, eff, eff), 0.0, eff), 1.0, eff)
+    close *= np.array(row_prior)[:, None]
     # per candidate, the closest row of each other group (its own group's zeroed), groups in id order
     starts = [k for k in range(m) if k == 0 or row_group[k] != row_group[k - 1]]
     block_group = [row_group[k] for k in starts]
