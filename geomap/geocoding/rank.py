@@ -511,14 +511,14 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
     a = cos_lat[n:, None] * cos_lat[None, :n]
     a *= sq[1]
     a += sq[0]  # sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2)
-    np.arcsin(np.sqrt(np.minimum(a, 1.0, a), a), a)
+    np.arcsin(np.sqrt(np.minimum(a, 1.0, out=a), a), a)
     a *= 2 * 6371.0088  # km
     a -= np.array(row_radius)[:, None]
     a -= np.array([c.uncertainty_m / 1000.0 for c in flat])
-    eff = np.maximum(a, 0.0, a)  # km beyond both areas' edges
+    eff = np.maximum(a, 0.0, out=a)  # km beyond both areas' edges
     eff /= w.coherence_km
     # np.clip's result, without its per-call overhead (it selects, as maximum and minimum do)
-    close = np.minimum(np.maximum(np.subtract(1.0, eff, eff), 0.0, eff), 1.0, eff)
+    close = np.minimum(np.maximum(np.subtract(1.0, eff, eff), 0.0, out=eff), 1.0, out=eff)
     close *= np.array(row_prior)[:, None]
     # per candidate, the closest row of each other group (its own group's zeroed), groups in id order
     starts = [k for k in range(m) if k == 0 or row_group[k] != row_group[k - 1]]
