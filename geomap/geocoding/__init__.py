@@ -14,7 +14,7 @@ from typing import Protocol, runtime_checkable
 from geomap.gazetteer import Gazetteer
 from geomap.gazetteer.normalize import alternate_only, normalize
 from geomap.geocoding.rank import (DocumentContext, Weights, base_scores, coherence, context_from_votes,
-                                   context_terms, mention_votes, rank)
+                                   context_terms, mention_votes, rank, within_m)
 from geomap.model import Candidate, _made_by_dict
 from geomap.toponyms import Detection
 
@@ -120,24 +120,33 @@ def resolve_detections(
     list of Resolution
         One per detection, in the same order; ``best`` is ``None`` below threshold.
     """
-    detections = _short_forms(detections)
+    keys = [normalize(d.mention.text) for d in detections]  # each mention's name, as a normal key
+    detections = _short_forms(detections, keys)
     kinds = [d.mention.kind for d in detections]
     votes = mention_votes([d.candidates for d in detections], kinds=kinds)
     ctx = context_from_votes(votes, given=countries)
     # mentions of one name share everything below: rank each name once
-    groups = _name_groups(detections)
+    groups = _name_groups(keys)
     reps: dict[int, int] = {}
     for i, g in enumerate(groups):
         reps.setdefault(g, i)
-    order = list(reps.values())
-    own = {g: (context_from_votes(votes, given=countries, leave_out=i) if votes[i] and votes[i][1] < 1.0 else ctx)
-           for g, i in reps.items()}
+    own: dict[int, DocumentContext] = {}
+    # a name's context without its own half vote; votes weigh 1 or 0.5, so their sums are exact in any order and
+    # leaving out any one vote of the same country and weight gives the same context
+    without: dict[tuple[str, float], DocumentContext] = {}
+    for g, i in reps.items():
+        vote = votes[i]
+        if vote and vote[1] < 1.0:
+            if vote not in without:
+                without[vote] = context_from_votes(votes, given=countries, leave_out=i)
+            own[g] = without[vote]
+        else:
+            own[g] = ctx
     cands = {g: detections[i].candidates for g, i in reps.items()}
     # every ranking of a group below is in its own country context: its context terms are worked out once
     terms = {g: context_terms(c, own[g], weights) for g, c in cands.items()}
-    base = [base_scores(cands[groups[i]], own[groups[i]], weights, terms[groups[i]]) for i in order]
-    coh = dict(zip((groups[i] for i in order),
-                   coherence([cands[groups[i]] for i in order], base, [groups[i] for i in order], weights)))
+    base = [base_scores(c, own[g], weights, terms[g]) for g, c in cands.items()]
+    coh = dict(zip(cands, coherence(list(cands.values()), base, list(cands), weights)))
     # regions the document names (states, counties) vouch for the places inside them
     firsts: dict[int, Candidate | None] = {}
 
@@ -151,8 +160,10 @@ def resolve_detections(
     regions = []
     anchors = []
     admin1_of: dict[int, str] = {}  # group -> country of its first-pass best, when a state or province
+    # names with a state, county or other division among their candidates
+    admin_named = {g for g, c in cands.items() if any(x.feature.startswith("admin") for x in c)}
     for g, c in cands.items():
-        if not c or not (weights.proximity > 0 or any(x.feature.startswith("admin") for x in c)):
+        if not c or not (weights.proximity > 0 or g in admin_named):
             continue
         r = first(g)
         if r is None:
@@ -170,31 +181,39 @@ def resolve_detections(
     state_named: set[int] = set()
     if text and weights.qualifier:
         qualified = qualifiers(detections, groups, text, first, weights)
-        state_named = {g for g, d in zip(groups, detections) if _called_a_state(text, d)}
+        # (its bonus goes to first-level divisions: other names need not be looked at)
+        state_named = {g for g, d in zip(groups, detections) if g in admin_named and _called_a_state(text, d)}
     named = {v[0] for v in votes if v is not None and v[1] >= 1.0}  # countries named outright or by demonym
     list_kinds = list_peers(detections, groups, text, first) if text and weights.list_peer else {}
     resolved: dict[int, Resolution] = {}
     for g, i in reps.items():
         d = detections[i]
         ctx2 = DocumentContext(own[g].countries, anchors, regions)
+        # the bonuses of the rules below that apply to this name, added to each candidate's coherence in this
+        # order (a rule that does not apply adds 0.0, which leaves a sum of non-negative coherence alone)
+        major_city = bool((weights.peer_region and admin1_of) or g in list_kinds) and _names_a_major_city(d.candidates)
+        inside = _inside_bonus(d.candidates, qualified[g], weights) if g in qualified else None
+        # a state or province of a country whose other states the document names
+        peers = ({cc for h, cc in admin1_of.items() if h != g}
+                 if weights.peer_region and admin1_of and not major_city else None)
+        # a major city of a country the document names outright
+        city_of = named if weights.named_country_city else None
+        countries_g = own[g].countries
+        # a name in a list of names of one kind: its candidates of that kind
+        kind = list_kinds[g] if g in list_kinds and not major_city else None
+        # "Washington state", "the state of New York": the state, not its namesake city
+        state = g in state_named
         extra = coh[g]
-        if g in qualified:
-            extra = [e + q for e, q in zip(extra, _inside_bonus(d.candidates, qualified[g], weights))]
-        if weights.peer_region and admin1_of and not _names_a_major_city(d.candidates):
-            peers = {cc for h, cc in admin1_of.items() if h != g}
-            extra = [e + (weights.peer_region if c.feature == "admin1" and c.score >= 1.0 and c.country_code in peers
-                          else 0.0) for e, c in zip(extra, d.candidates)]
-        if weights.named_country_city and named:
-            extra = [e + (weights.named_country_city if c.feature == "populated place" and c.country_code in named
-                          and own[g].countries.get(c.country_code, 0.0) < 1.0
-                          and c.population >= MAJOR_CITY and c.score >= 1.0 else 0.0)
-                     for e, c in zip(extra, d.candidates)]
-        if g in list_kinds and not _names_a_major_city(d.candidates):
-            kind = list_kinds[g]
-            extra = [e + (weights.list_peer if c.score >= 1.0 and _kind(c) == kind else 0.0)
-                     for e, c in zip(extra, d.candidates)]
-        if g in state_named:  # "Washington state", "the state of New York": the state, not its namesake city
-            extra = [e + (weights.qualifier if c.feature == "admin1" else 0.0) for e, c in zip(extra, d.candidates)]
+        if inside is not None or peers is not None or city_of or kind is not None or state:
+            extra = [e + (0.0 if inside is None else inside[k])
+                     + (weights.peer_region if peers and c.feature == "admin1" and c.score >= 1.0
+                        and c.country_code in peers else 0.0)
+                     + (weights.named_country_city if city_of and c.feature == "populated place"
+                        and c.country_code in city_of and countries_g.get(c.country_code, 0.0) < 1.0
+                        and c.population >= MAJOR_CITY and c.score >= 1.0 else 0.0)
+                     + (weights.list_peer if kind is not None and c.score >= 1.0 and _kind(c) == kind else 0.0)
+                     + (weights.qualifier if state and c.feature == "admin1" else 0.0)
+                     for k, (e, c) in enumerate(zip(extra, d.candidates))]
         ranked = _prefer_city_over_its_region(rank(d.candidates, ctx2, weights, top=4, extra=extra, terms=terms[g]))
         # with no (other) country context, nothing can vouch for a name but the name itself
         threshold = weights.threshold if own[g].countries else weights.threshold - weights.no_context_relief
@@ -245,7 +264,7 @@ def qualifiers(detections: Sequence[Detection], groups: Sequence[int], text: str
     dict of int to list of Candidate
         Per qualified group, its qualifying regions and countries.
     """
-    order = sorted(range(len(detections)), key=lambda k: (detections[k].mention.start, detections[k].mention.end))
+    order = _text_order(detections)
     out: dict[int, list[Candidate]] = {}
 
     def joined(left: int, right: int, pattern: re.Pattern) -> bool:
@@ -262,6 +281,12 @@ def qualifiers(detections: Sequence[Detection], groups: Sequence[int], text: str
             continue
         out.setdefault(groups[a], []).append(q)
     return out
+
+
+def _text_order(detections: Sequence[Detection]) -> list[int]:
+    """The indices of the mentions in text order (by start, then end; ties keep their order)."""
+    spans = [(d.mention.start, d.mention.end) for d in detections]
+    return sorted(range(len(spans)), key=spans.__getitem__)
 
 
 def list_peers(detections: Sequence[Detection], groups: Sequence[int], text: str,
@@ -290,7 +315,7 @@ def list_peers(detections: Sequence[Detection], groups: Sequence[int], text: str
         Per group in a list whose other names' first-pass places are at least two thirds of
         one kind: that kind, ``("country", "")`` or ``("admin1", country code)``.
     """
-    order = sorted(range(len(detections)), key=lambda k: (detections[k].mention.start, detections[k].mention.end))
+    order = _text_order(detections)
     chains: list[list[int]] = []
     for n, k in enumerate(order):
         if n and joins(text, detections[order[n - 1]].mention.end, detections[k].mention.start, _LIST_GAP):
@@ -352,8 +377,6 @@ REGION_REACH = 2.0
 
 def _inside_bonus(candidates: Sequence[Candidate], regions: Sequence[Candidate], w: Weights) -> list[float]:
     """``w.qualifier`` for each candidate inside one of the qualifying regions (a country: by its code)."""
-    from geomap.geocoding.rank import within_m
-
     out = []
     for c in candidates:
         inside = any(
@@ -370,25 +393,24 @@ def _inside_bonus(candidates: Sequence[Candidate], regions: Sequence[Candidate],
 _COUNTY_WORDS = ("county", "parish", "borough")
 
 
-def _short_forms(detections: Sequence[Detection]) -> list[Detection]:
+def _short_forms(detections: Sequence[Detection], keys: Sequence[str]) -> list[Detection]:
     """Add to a bare name the counties the same document names in full: "DeKalb" after "DeKalb County".
 
     Stories name a county in full once and then by its bare name, which the gazetteer
     does not list (bare county names would flood the towns). A mention whose name is a
     county's name without "County" (or "Parish", "Borough") gains that county's
-    candidates when the document also names it in full.
+    candidates when the document also names it in full. ``keys`` holds each mention's normal key.
     """
     full: dict[str, list[Candidate]] = {}
-    for d in detections:
-        key = normalize(d.mention.text)
+    for d, key in zip(detections, keys):
         head, _, last = key.rpartition(" ")
         if head and last in _COUNTY_WORDS:
             full.setdefault(head, []).extend(c for c in d.candidates if c.feature == "admin2" and c.score >= 1.0)
     if not any(full.values()):
         return list(detections)
     out = []
-    for d in detections:
-        extra = full.get(normalize(d.mention.text)) if d.mention.kind == "name" else None
+    for d, key in zip(detections, keys):
+        extra = full.get(key) if d.mention.kind == "name" else None
         if extra:
             have = {c.source_id for c in d.candidates}
             d = Detection(d.mention, [*d.candidates, *(c for c in dict.fromkeys(extra) if c.source_id not in have)])
@@ -396,10 +418,10 @@ def _short_forms(detections: Sequence[Detection]) -> list[Detection]:
     return out
 
 
-def _name_groups(detections: Sequence[Detection]) -> list[int]:
-    """One group id per detection; mentions of the same name share it."""
+def _name_groups(keys: Sequence[str]) -> list[int]:
+    """One group id per mention, from the mentions' normal keys; mentions of the same name share it."""
     ids: dict[str, int] = {}
-    return [ids.setdefault(normalize(d.mention.text), len(ids)) for d in detections]
+    return [ids.setdefault(key, len(ids)) for key in keys]
 
 
 #: a named region counts at least this far round its centre (small counties, city districts)
@@ -421,8 +443,6 @@ def _prefer_city_over_its_region(ranked: list[Candidate]) -> list[Candidate]:
     if len(ranked) < 2 or not ranked[0].feature.startswith("admin"):
         return ranked
     region = ranked[0]
-    from geomap.geocoding.rank import within_m
-
     for i, c in enumerate(ranked[1:], 1):
         share = CITY_SHARE if not alternate_only(c) else CITY_SHARE_ALIAS
         if (c.feature == "populated place" and c.population >= share * region.population

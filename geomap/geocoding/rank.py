@@ -120,16 +120,21 @@ def _context_terms(candidates: Iterable[Candidate], countries: Mapping[str, floa
                    rival_own_name: bool) -> list[float]:
     """Every term but proximity and the country-name bonus, per candidate (see :func:`context_terms`)."""
     w_match, w_population, w_context, off_context = w.match, w.population, w.context, w.off_context_inexact
+    log10, in_countries, named_areas = math.log10, countries.get, _NAMED_AREAS
     out = []
     for c in candidates:
-        if c.feature in _NAMED_AREAS:
+        feature, population, match = c.feature, c.population, c.score
+        if feature in named_areas:
             pop = 1.0  # the curated regions, seas, lakes and rivers are the well-known ones ("Darfur", "Black Sea")
         else:
-            pop = min(1.0, math.log10(c.population + 1) / 7.0) if c.population > 0 else 0.0
-        in_context = countries.get(c.country_code, 0.0)
-        match = c.score if (c.score >= 1.0 or in_context or not countries) else c.score * off_context
+            pop = log10(population + 1) / 7.0 if population > 0 else 0.0
+            if not pop < 1.0:
+                pop = 1.0  # min(1.0, pop), without the call
+        in_context = in_countries(c.country_code, 0.0)
+        if not (match >= 1.0 or in_context or not countries):
+            match = match * off_context
         score = w_match * match + w_population * pop + w_context * in_context
-        if rival_own_name and c.feature == "populated place" and alternate_only(c):
+        if rival_own_name and feature == "populated place" and alternate_only(c):
             score -= w.alternate_name  # "Paris" is another name of Parizh (RU); the French capital is called Paris
         out.append(score)
     return out
@@ -202,11 +207,13 @@ def coherence(candidate_lists: Sequence[Sequence[Candidate]], base: Sequence[Seq
         weights = [math.exp((scores[k] - top) / w.coherence_temperature) for k in order]
         total = sum(weights) ** w.coherence_normalise
         for k, wt in zip(order, weights):
-            c = cands[k]
-            if c.feature in ("country", "continent") or wt / total < 0.02:
+            prior = wt / total
+            if prior < 0.02:
                 continue
-            rows.append((g, c.lat, c.lon, c.uncertainty_m / 1000.0,
-                         wt / total * _support_share(c.score, w)))
+            c = cands[k]
+            if c.feature in ("country", "continent"):
+                continue
+            rows.append((g, c.lat, c.lon, c.uncertainty_m / 1000.0, prior * _support_share(c.score, w)))
     if not rows:
         return out
     values = _coherence_terms(candidate_lists, first_of, rows, w)
@@ -333,9 +340,10 @@ def rank(
     by_region = bool(ctx.regions) and not names_a_region
     if terms is None:
         terms = context_terms(candidates, ctx, w)
-    scored = []
+    raw = []  # unrounded final scores
     country_feature = w.country_feature
-    for c, t, p, e in zip(candidates, terms, _proximity(candidates, ctx, w), repeat(None) if extra is None else extra):
+    proximity = _proximity(candidates, ctx, w) if ctx.points and w.proximity > 0 else repeat(0.0)
+    for c, t, p, e in zip(candidates, terms, proximity, repeat(None) if extra is None else extra):
         if (not state_in_context or countries.get(c.country_code, 0.0) >= 0.5) and c.score >= 1.0 and (
                 c.feature == "country" or c.source_id in COUNTRY_LIKE):
             t = t + country_feature  # _with_country_bonus, inline
@@ -343,12 +351,26 @@ def rank(
             p = p + e
         if by_region:
             p = p + _in_region(c, ctx, w)
-        scored.append((round(t + p, 4), c))
+        raw.append(t + p)
+    if top is not None and len(raw) > top:
+        # only a candidate within _ROUNDING of the top-th best unrounded score can be among the best `top`
+        # once scores are rounded: one below it rounds (rounding is monotone) strictly below `top` others
+        cut = (max(raw) if top == 1 else sorted(raw, reverse=True)[top - 1]) - _ROUNDING
+        scored = [(round(s, 4), c) for s, c in zip(raw, candidates) if s >= cut]
+    else:
+        scored = [(round(s, 4), c) for s, c in zip(raw, candidates)]
+    if len(scored) == 1:
+        s, c = scored[0]
+        return [rescored(c, s)]
     if top == 1:  # the first of the best, as the stable sort below would put it first
         s, c = min(scored, key=_rank_order)
         return [rescored(c, s)]
     scored.sort(key=_rank_order)
     return [rescored(c, s) for s, c in scored[:top]]
+
+
+#: more than twice the most that rounding to 4 decimals moves a score (5e-5, and a last bit)
+_ROUNDING = 2e-4
 
 
 def _rank_order(scored: tuple[float, Candidate]) -> tuple[float, int, str]:
@@ -388,20 +410,31 @@ def mention_votes(candidate_lists: Sequence[Sequence[Candidate]], *,
                   kinds: Sequence[str] | None = None) -> list[tuple[str, float] | None]:
     """The country vote of each mention (see :func:`build_context`), ``None`` for no vote."""
     out: list[tuple[str, float] | None] = []
+    # a name mentioned again usually comes with the very same candidate list: its vote is worked out once
+    seen: dict[tuple[int, bool], tuple[str, float] | None] = {}
     for i, cands in enumerate(candidate_lists):
-        vote = None
-        exact = [c for c in cands if c.score >= 1.0]
-        countries = [c for c in exact if names_a_country(c)]
-        if countries and any(c.feature.startswith("admin1") and c not in countries for c in exact):
-            vote = None  # "Georgia", "Lebanon": a country and a state share the name; the name alone says neither
-        elif cands and (countries or (kinds and kinds[i] == "demonym")):
-            vote = ((countries or exact or cands)[0].country_code, 1.0)
-        elif exact and len({c.country_code for c in exact}) == 1:
-            vote = (exact[0].country_code, 0.5)
-        elif not exact and cands and len({c.country_code for c in cands}) == 1 and cands[0].score >= 0.85:
-            vote = (cands[0].country_code, 0.5)  # one close transliteration ("Ben Guerdane" ~ Ben Gardane)
-        out.append(vote)
+        demonym = bool(kinds) and kinds[i] == "demonym"
+        key = (id(cands), demonym)  # the lists outlive this call, so their ids are not reused meanwhile
+        if key not in seen:
+            seen[key] = _vote(cands, demonym)
+        out.append(seen[key])
     return out
+
+
+def _vote(cands: Sequence[Candidate], demonym: bool) -> tuple[str, float] | None:
+    """The country vote of one mention with these candidates (see :func:`mention_votes`)."""
+    exact = [c for c in cands if c.score >= 1.0]
+    countries = [c for c in exact if c.feature == "country" or c.source_id in COUNTRY_LIKE]  # names_a_country
+    # an exact first-level division is among `countries` just when it is a country in its own right
+    if countries and any(c.feature.startswith("admin1") and c.source_id not in COUNTRY_LIKE for c in exact):
+        return None  # "Georgia", "Lebanon": a country and a state share the name; the name alone says neither
+    if cands and (countries or demonym):
+        return ((countries or exact or cands)[0].country_code, 1.0)
+    if exact:
+        return (exact[0].country_code, 0.5) if len({c.country_code for c in exact}) == 1 else None
+    if cands and len({c.country_code for c in cands}) == 1 and cands[0].score >= 0.85:
+        return (cands[0].country_code, 0.5)  # one close transliteration ("Ben Guerdane" ~ Ben Gardane)
+    return None
 
 
 def context_from_votes(votes: Sequence[tuple[str, float] | None], *, given: Iterable[str] = (),
@@ -431,10 +464,19 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
                      rows: Sequence[tuple[int, float, float, float, float]], w: Weights) -> dict[int, list[float]]:
     """The coherence term of every candidate of every group, all groups in one array pass.
 
-    Every candidate of the document meets every contributing row in one matrix; the
-    support of a candidate is then the sum, over the other groups in ascending id
-    order, of the best closeness of that group's rows (added one group at a time,
-    as a per-group loop would, so the sums round alike).
+    Every contributing row meets every candidate of the document in one matrix (a row
+    per contributing candidate, a column per candidate); the support of a candidate is
+    then the sum, over the other groups in ascending id order, of the best closeness of
+    that group's rows (added one group at a time, as a per-group loop would, so the sums
+    round alike).
+
+    The matrices are small (typically 10-20 rows by 20-40 columns), so the cost is numpy's
+    fixed cost per call: the steps are arranged to take few calls, each giving the very
+    bits of the plain haversine ``2 R asin(sqrt(min(sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2), 1)))``:
+    the coordinates go to numpy in one array, the halved differences of latitude and of
+    longitude are taken (and their sines squared) in one call each, as ``φ1/2 - φ2/2``
+    (halving is exact, so this is ``(φ1 - φ2)/2``), and products keep their operands'
+    pairing (``(cos φ1 cos φ2) · s``).
 
     Parameters
     ----------
@@ -454,34 +496,47 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
     """
     import numpy as np
 
-    arr = np.asarray([r[1:] for r in rows], dtype=float)
-    lat2, lon2 = np.radians(arr[:, :2]).T
-    # column blocks: the rows of one group are adjacent
-    starts = [k for k in range(len(rows)) if k == 0 or rows[k][0] != rows[k - 1][0]]
-    block_group = [rows[k][0] for k in starts]
     owners = [(g, candidate_lists[i]) for g, i in first_of.items() if candidate_lists[i]]
-    flat = [c for _, cands in owners for c in cands]  # every candidate, a row of the matrices below
-    cand_group = [g for g, cands in owners for _ in cands]
-    pts = np.radians(np.asarray([(c.lat, c.lon) for c in flat], dtype=float))
-    lat1, lon1 = pts[:, 0:1], pts[:, 1:2]  # as columns: each meets every row of arr
-    dp = lat1 - lat2
-    dl = lon1 - lon2
-    a = np.sin(dp / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(dl / 2) ** 2
-    km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
-    own_r = np.asarray([c.uncertainty_m / 1000.0 for c in flat])
-    eff = np.maximum(km - arr[:, 2] - own_r[:, None], 0.0)
+    flat = [c for _, cands in owners for c in cands]  # every candidate, a column of the matrices below
+    n, m = len(flat), len(rows)
+    row_group, row_lat, row_lon, row_radius, row_prior = zip(*rows)
+    # latitudes (candidates', then rows'), then longitudes: in radians, in one call
+    rad = np.radians([*(c.lat for c in flat), *row_lat, *(c.lon for c in flat), *row_lon])
+    cos_lat = np.cos(rad[:n + m])
+    half = (rad / 2).reshape(2, n + m)
+    # [0]: sin²(Δφ/2), [1]: sin²(Δλ/2); candidate minus row, as each candidate meets each row. The steps below
+    # work in place (positional ``out``): the arrays are small, and each allocation costs as much as the step
+    sq = half[:, None, :n] - half[:, n:, None]
+    np.square(np.sin(sq, sq), sq)
+    a = cos_lat[n:, None] * cos_lat[None, :n]
+    a *= sq[1]
+    a += sq[0]  # sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2)
+    np.arcsin(np.sqrt(np.minimum(a, 1.0, out=a), a), a)
+    a *= 2 * 6371.0088  # km
+    a -= np.array(row_radius)[:, None]
+    a -= np.array([c.uncertainty_m / 1000.0 for c in flat])
+    eff = np.maximum(a, 0.0, out=a)  # km beyond both areas' edges
+    eff /= w.coherence_km
     # np.clip's result, without its per-call overhead (it selects, as maximum and minimum do)
-    close = np.minimum(np.maximum(1.0 - eff / w.coherence_km, 0.0), 1.0) * arr[:, 3]
-    # per candidate, the closest row of each other group (its own group's column zeroed), groups in id order
-    block_of = {h: b for b, h in enumerate(block_group)}
-    blocks = sorted(block_of)
-    best = np.maximum.reduceat(close, starts, axis=1)[:, [block_of[h] for h in blocks]]
+    close = np.minimum(np.maximum(np.subtract(1.0, eff, eff), 0.0, out=eff), 1.0, out=eff)
+    close *= np.array(row_prior)[:, None]
+    # per candidate, the closest row of each other group (its own group's zeroed), groups in id order
+    starts = [k for k in range(m) if k == 0 or row_group[k] != row_group[k - 1]]
+    block_group = [row_group[k] for k in starts]
+    best = np.maximum.reduceat(close, starts, axis=0)
+    blocks = sorted(block_group)
+    if blocks != block_group:
+        best = best[[block_group.index(h) for h in blocks]]
     column = {h: b for b, h in enumerate(blocks)}
-    own = [(n, column[g]) for n, g in enumerate(cand_group) if g in column]
-    if own:
-        best[[n for n, _ in own], [b for _, b in own]] = 0.0
-    # a running sum adds left to right, from the first column (0 + x == x): as adding group by group does
-    support = np.cumsum(best, axis=1)[:, -1].copy()
+    pos = 0
+    for g, cands in owners:
+        if g in column:
+            best[column[g], pos:pos + len(cands)] = 0.0
+        pos += len(cands)
+    # the groups added one at a time, in id order (a reduction over rows could pair them otherwise)
+    support = best[0]
+    for more in best[1:]:
+        support = support + more
     term = (w.coherence * (1.0 - np.exp(-support))).tolist()
     out: dict[int, list[float]] = {}
     pos = 0

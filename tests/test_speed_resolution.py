@@ -1,0 +1,313 @@
+"""The fast paths of document resolution answer exactly (same bits) as the plain forms they replace.
+
+The plain forms below are the code as it was before its fast paths; they run on the
+mentions find_mentions finds in the evaluation corpora (the LGL and GeoVirus texts,
+when present) and in the seed articles.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from geomap.gazetteer import Gazetteer
+from geomap.geocoding import (MAJOR_CITY, REGION_MIN_RADIUS_M, Resolution, _called_a_state, _inside_bonus, _kind,
+                              _name_groups, _names_a_major_city, _prefer_city_over_its_region, _short_forms,
+                              list_peers, qualifiers)
+from geomap.geocoding.rank import (COUNTRY_LIKE, DocumentContext, Weights, _rank_order, base_scores, coherence,
+                                   context_from_votes, context_terms, mention_votes, names_a_country, rank)
+from geomap.gazetteer.normalize import normalize
+from geomap.model import Article, Candidate, rescored
+from geomap.toponyms import Detection, find_mentions
+
+R = sys.modules["geomap.geocoding.rank"]  # the module (``geomap.geocoding.rank`` the attribute is the function)
+
+#: weights that switch on the paths the defaults leave off (proximity anchors, normalised priors)
+WEIGHTS = (Weights(), Weights(proximity=0.1, coherence_normalise=0.5, coherence_temperature=0.2),
+           Weights(qualifier=0.0, list_peer=0.0, named_country_city=0.0))
+
+
+@pytest.fixture(scope="module")
+def documents() -> list[tuple[str, list[Detection]]]:
+    """Every text of the corpora and the seeds, with its detections."""
+    here = Path(__file__).resolve().parents[1]
+    texts = [p.read_text(encoding="utf-8") for p in sorted((here / "seeds").glob("*.txt"))]
+    root = here.parent / "shared" / "eval" / "geoparse"
+    for corpus in ("lgl.jsonl", "geovirus.jsonl"):
+        if (root / corpus).exists():
+            texts += [json.loads(x)["text"] for x in (root / corpus).read_text(encoding="utf-8").split("\n") if x.strip()]
+    gaz = Gazetteer()
+    return [(t, find_mentions(Article(id="t", path="", title="", text=t), gaz)) for t in texts]
+
+
+def _bits(x: object) -> object:
+    """Floats as their exact bits (``-0.0`` differs from ``0.0``), the rest as it is."""
+    if isinstance(x, float):
+        return x.hex()
+    if isinstance(x, (list, tuple)):
+        return [_bits(v) for v in x]
+    if isinstance(x, Candidate):
+        return [(k, _bits(v)) for k, v in vars(x).items()]
+    if isinstance(x, Resolution):
+        return [_bits(x.best), _bits(x.runner_up), x.detection]
+    return x
+
+
+# ---- the plain forms ----
+
+
+def _coherence_terms_plain(candidate_lists, first_of, rows, w):
+    """The candidates-by-rows matrix form of ``rank._coherence_terms`` (one sin call per coordinate, not in place)."""
+    import numpy as np
+
+    arr = np.asarray([r[1:] for r in rows], dtype=float)
+    lat2, lon2 = np.radians(arr[:, :2]).T
+    starts = [k for k in range(len(rows)) if k == 0 or rows[k][0] != rows[k - 1][0]]
+    block_group = [rows[k][0] for k in starts]
+    owners = [(g, candidate_lists[i]) for g, i in first_of.items() if candidate_lists[i]]
+    flat = [c for _, cands in owners for c in cands]
+    cand_group = [g for g, cands in owners for _ in cands]
+    pts = np.radians(np.asarray([(c.lat, c.lon) for c in flat], dtype=float))
+    lat1, lon1 = pts[:, 0:1], pts[:, 1:2]
+    dp = lat1 - lat2
+    dl = lon1 - lon2
+    a = np.sin(dp / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(dl / 2) ** 2
+    km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    own_r = np.asarray([c.uncertainty_m / 1000.0 for c in flat])
+    eff = np.maximum(km - arr[:, 2] - own_r[:, None], 0.0)
+    close = np.clip(1.0 - eff / w.coherence_km, 0.0, 1.0) * arr[:, 3]
+    block_of = {h: b for b, h in enumerate(block_group)}
+    blocks = sorted(block_of)
+    best = np.maximum.reduceat(close, starts, axis=1)[:, [block_of[h] for h in blocks]]
+    column = {h: b for b, h in enumerate(blocks)}
+    for n, g in enumerate(cand_group):
+        if g in column:
+            best[n, column[g]] = 0.0
+    support = np.cumsum(best, axis=1)[:, -1]  # left to right, as adding group by group does
+    term = (w.coherence * (1.0 - np.exp(-support))).tolist()
+    out, pos = {}, 0
+    for g, cands in owners:
+        out[g] = [0.0 if c.feature in ("country", "continent") else t for c, t in zip(cands, term[pos:pos + len(cands)])]
+        pos += len(cands)
+    return out
+
+
+def _rank_plain(candidates, ctx=None, w=Weights(), top=None, extra=None, terms=None):
+    """``rank`` rounding every score and sorting every candidate."""
+    ctx = ctx or DocumentContext()
+    if not candidates:
+        return []
+    countries = ctx.countries
+    names_a_region = state_in_context = False
+    for c in candidates:
+        if c.score >= 1.0 and (c.feature in ("country", "continent") or c.feature.startswith("admin1")):
+            names_a_region = True
+            if c.feature.startswith("admin1") and countries.get(c.country_code, 0.0) >= 0.5:
+                state_in_context = True
+                break
+    by_region = bool(ctx.regions) and not names_a_region
+    if terms is None:
+        terms = context_terms(candidates, ctx, w)
+    scored = []
+    for k, (c, t, p) in enumerate(zip(candidates, terms, R._proximity(candidates, ctx, w))):
+        if (not state_in_context or countries.get(c.country_code, 0.0) >= 0.5) and c.score >= 1.0 and (
+                c.feature == "country" or c.source_id in COUNTRY_LIKE):
+            t = t + w.country_feature
+        if extra is not None:
+            p = p + extra[k]
+        if by_region:
+            p = p + R._in_region(c, ctx, w)
+        scored.append((round(t + p, 4), c))
+    scored.sort(key=_rank_order)
+    return [rescored(c, s) for s, c in scored[:top]]
+
+
+def _mention_votes_plain(candidate_lists, *, kinds=None):
+    """``mention_votes`` working out every mention's vote, with dataclass equality for "not a country"."""
+    out = []
+    for i, cands in enumerate(candidate_lists):
+        vote = None
+        exact = [c for c in cands if c.score >= 1.0]
+        countries = [c for c in exact if names_a_country(c)]
+        if countries and any(c.feature.startswith("admin1") and c not in countries for c in exact):
+            vote = None
+        elif cands and (countries or (kinds and kinds[i] == "demonym")):
+            vote = ((countries or exact or cands)[0].country_code, 1.0)
+        elif exact and len({c.country_code for c in exact}) == 1:
+            vote = (exact[0].country_code, 0.5)
+        elif not exact and cands and len({c.country_code for c in cands}) == 1 and cands[0].score >= 0.85:
+            vote = (cands[0].country_code, 0.5)
+        out.append(vote)
+    return out
+
+
+def _context_terms_plain(candidates, ctx, w):
+    """``context_terms`` as first written (``min`` for the population cap)."""
+    rival = any(c.score >= 1.0 and c.matched and not R.alternate_only(c) for c in candidates)
+    countries = ctx.countries
+    out = []
+    for c in candidates:
+        if c.feature in R._NAMED_AREAS:
+            pop = 1.0
+        else:
+            pop = min(1.0, math.log10(c.population + 1) / 7.0) if c.population > 0 else 0.0
+        in_context = countries.get(c.country_code, 0.0)
+        match = c.score if (c.score >= 1.0 or in_context or not countries) else c.score * w.off_context_inexact
+        score = w.match * match + w.population * pop + w.context * in_context
+        if rival and c.feature == "populated place" and R.alternate_only(c):
+            score -= w.alternate_name
+        out.append(score)
+    return out
+
+
+def _resolve_plain(detections: Sequence[Detection], countries: Sequence[str] = (), weights: Weights = Weights(),
+                   text: str | None = None) -> list[Resolution]:
+    """``resolve_detections`` with a leave-one-out context per name, the bonuses added one rule at a time and
+    the plain ranking, votes and context terms."""
+    keys = [normalize(d.mention.text) for d in detections]
+    detections = _short_forms(detections, keys)
+    votes = _mention_votes_plain([d.candidates for d in detections], kinds=[d.mention.kind for d in detections])
+    ctx = context_from_votes(votes, given=countries)
+    groups = _name_groups(keys)
+    reps: dict[int, int] = {}
+    for i, g in enumerate(groups):
+        reps.setdefault(g, i)
+    own = {g: (context_from_votes(votes, given=countries, leave_out=i) if votes[i] and votes[i][1] < 1.0 else ctx)
+           for g, i in reps.items()}
+    cands = {g: detections[i].candidates for g, i in reps.items()}
+    terms = {g: _context_terms_plain(c, own[g], weights) for g, c in cands.items()}
+    base = [base_scores(cands[g], own[g], weights, terms[g]) for g in reps]
+    coh = dict(zip(reps, coherence([cands[g] for g in reps], base, list(reps), weights)))
+    firsts: dict[int, Candidate | None] = {}
+
+    def first(g):
+        if g not in firsts:
+            top = _rank_plain(cands[g], own[g], weights, top=1, extra=coh[g], terms=terms[g]) if cands[g] else []
+            firsts[g] = top[0] if top else None
+        return firsts[g]
+
+    regions, anchors, admin1_of = [], [], {}
+    for g, c in cands.items():
+        if not c or not (weights.proximity > 0 or any(x.feature.startswith("admin") for x in c)):
+            continue
+        r = first(g)
+        if r is None:
+            continue
+        if r.feature == "admin1" and r.score >= weights.threshold:
+            admin1_of[g] = r.country_code
+        if r.feature.startswith("admin") and r.score >= weights.threshold:
+            regions.append((r.lat, r.lon, max(r.uncertainty_m, REGION_MIN_RADIUS_M), r.matched))
+        if (weights.proximity > 0 and r.feature not in ("country", "continent", "admin1")
+                and r.score >= weights.threshold + 0.2):
+            anchors.append((r.lat, r.lon))
+    regions, anchors = sorted(set(regions)), sorted(set(anchors))
+    qualified, state_named = {}, set()
+    if text and weights.qualifier:
+        qualified = qualifiers(detections, groups, text, first, weights)
+        state_named = {g for g, d in zip(groups, detections) if _called_a_state(text, d)}
+    named = {v[0] for v in votes if v is not None and v[1] >= 1.0}
+    list_kinds = list_peers(detections, groups, text, first) if text and weights.list_peer else {}
+    resolved = {}
+    for g, i in reps.items():
+        d = detections[i]
+        extra = coh[g]
+        if g in qualified:
+            extra = [e + q for e, q in zip(extra, _inside_bonus(d.candidates, qualified[g], weights))]
+        if weights.peer_region and admin1_of and not _names_a_major_city(d.candidates):
+            peers = {cc for h, cc in admin1_of.items() if h != g}
+            extra = [e + (weights.peer_region if c.feature == "admin1" and c.score >= 1.0 and c.country_code in peers
+                          else 0.0) for e, c in zip(extra, d.candidates)]
+        if weights.named_country_city and named:
+            extra = [e + (weights.named_country_city if c.feature == "populated place" and c.country_code in named
+                          and own[g].countries.get(c.country_code, 0.0) < 1.0
+                          and c.population >= MAJOR_CITY and c.score >= 1.0 else 0.0)
+                     for e, c in zip(extra, d.candidates)]
+        if g in list_kinds and not _names_a_major_city(d.candidates):
+            extra = [e + (weights.list_peer if c.score >= 1.0 and _kind(c) == list_kinds[g] else 0.0)
+                     for e, c in zip(extra, d.candidates)]
+        if g in state_named:
+            extra = [e + (weights.qualifier if c.feature == "admin1" else 0.0) for e, c in zip(extra, d.candidates)]
+        ctx2 = DocumentContext(own[g].countries, anchors, regions)
+        ranked = _prefer_city_over_its_region(_rank_plain(d.candidates, ctx2, weights, top=4, extra=extra,
+                                                          terms=terms[g]))
+        threshold = weights.threshold if own[g].countries else weights.threshold - weights.no_context_relief
+        best = ranked[0] if ranked and ranked[0].score >= threshold else None
+        resolved[g] = Resolution(d, best, tuple(ranked[1:4]))
+    return [resolved[g] if i == reps[g] else Resolution(d, resolved[g].best, resolved[g].runner_up)
+            for i, (g, d) in enumerate(zip(groups, detections))]
+
+
+# ---- the tests ----
+
+
+def test_documents_are_at_hand(documents):
+    assert sum(len(d) for _, d in documents) > 100
+
+
+def test_coherence_matrix_answers_as_the_plain_form(documents, monkeypatch):
+    """Rows by candidates, both halved differences in one sin call, in place: the same bits on real documents."""
+    cases = []
+    for text, detections in documents:
+        lists = [d.candidates for d in detections]
+        groups = _name_groups([normalize(d.mention.text) for d in detections])
+        for w in WEIGHTS:
+            ctx = context_from_votes(mention_votes(lists))
+            cases.append((lists, [base_scores(c, ctx, w) for c in lists], groups, w))
+    fast = [coherence(*case) for case in cases]
+    monkeypatch.setattr(R, "_coherence_terms", _coherence_terms_plain)
+    plain = [coherence(*case) for case in cases]
+    assert sum(len(x) for f in fast for x in f) > 100
+    for f, p, case in zip(fast, plain, cases):
+        assert _bits(f) == _bits(p), [c.name for c in case[0][0][:3]]
+
+
+def test_rank_answers_as_the_plain_form(documents):
+    """Rounding only the candidates that can reach the top: the same candidates, order and score bits."""
+    checked = 0
+    for text, detections in documents:
+        names: dict[str, list[Candidate]] = {}
+        for d in detections:
+            names.setdefault(normalize(d.mention.text), d.candidates)  # each name's first candidates
+        lists = list(names.values())
+        ctx = context_from_votes(mention_votes(lists))
+        regions = tuple(sorted({(c.lat, c.lon, max(c.uncertainty_m, REGION_MIN_RADIUS_M), c.matched)
+                                for cands in lists for c in cands[:1] if c.feature.startswith("admin")}))
+        coh = coherence(lists, [base_scores(c, ctx, Weights()) for c in lists], list(range(len(lists))))
+        for cands, extra in zip(lists, coh):
+            for c2 in (ctx, DocumentContext(ctx.countries, (), regions)):
+                for top in (1, 2, 4, None):
+                    for e in (None, extra):
+                        got, want = rank(cands, c2, top=top, extra=e), _rank_plain(cands, c2, top=top, extra=e)
+                        assert _bits(got) == _bits(want), [c.name for c in cands[:3]]
+                        checked += 1
+    assert checked > 1000
+
+
+def test_mention_votes_and_context_terms_answer_as_the_plain_forms(documents):
+    """Votes worked out once per candidate list, country-like divisions by id; context terms without min()."""
+    for text, detections in documents:
+        lists = [d.candidates for d in detections]
+        for kinds in ([d.mention.kind for d in detections], ["demonym"] * len(lists), None):
+            assert mention_votes(lists, kinds=kinds) == _mention_votes_plain(lists, kinds=kinds)
+        ctx = context_from_votes(mention_votes(lists))
+        for c2 in (ctx, DocumentContext()):
+            for cands in lists:
+                assert _bits(context_terms(cands, c2)) == _bits(_context_terms_plain(cands, c2, Weights()))
+
+
+def test_resolve_detections_answers_as_the_plain_form(documents):
+    """One leave-one-out context per vote value, the bonuses in one pass, "called a state" only for names with a
+    division: the same resolutions, to the bit, with and without the text and in other weights."""
+    from geomap.geocoding import resolve_detections
+
+    for text, detections in documents:
+        for w in WEIGHTS:
+            for kwargs in ({"text": text}, {}, {"text": text, "countries": ("US",)}):
+                got = resolve_detections(detections, weights=w, **kwargs)
+                want = _resolve_plain(detections, weights=w, **kwargs)
+                assert _bits(got) == _bits(want), text[:100]
