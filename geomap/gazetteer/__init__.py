@@ -281,8 +281,9 @@ class _MemoryIndex:
                 self.by_skel.setdefault(skel, []).append((i, norm))
 
 
-@lru_cache(maxsize=262144)
 def _ratio(a: str, b: str) -> float:
+    """rapidfuzz's ratio of ``a`` and ``b`` in ``[0, 1]`` (not cached: the lookups that ask are, and a cache
+    entry costs more to make than the ratio costs to compute)."""
     global _fuzz_ratio
     if _fuzz_ratio is None:  # imported on first use, not on every call (the import statement is not free)
         from rapidfuzz.fuzz import ratio as _fuzz_ratio
@@ -361,6 +362,52 @@ def _keep_places(found: dict[str, tuple], cc: str | None, table: NameTable, plac
         old = found.get(sid)
         if old is None or score > old[0]:
             found[sid] = (score, populations[k], sid, k, matched)
+
+
+def _best_places(table: NameTable, cc: str | None, places: Iterable[int], limit: int, matched: str) -> list[tuple]:
+    """The matches that :func:`_keep_places` would record for ``places`` matched exactly into an empty ``found``,
+    sorted by :func:`_match_order` (best first), but only the best ``limit`` of them and those tied with the last.
+
+    ``places`` are one key's normal-tier places (``limit`` > 0): each place once, most populous first (ties by
+    geonameid). So the best ``limit`` are the first ``limit`` in the country and those after them that are as
+    populous as the last: every later place is less populous than all of these. Only places of equal population
+    need sorting (their source ids compare as strings, not as geonameids).
+    """
+    ids, populations, countries = table.geonameid, table.population, table.cc
+    ranked: list[tuple] = []
+    last = None
+    tied = False
+    for k in places:
+        if cc and countries[k] != cc:
+            continue
+        population = populations[k]
+        if population == last:
+            tied = True
+        elif len(ranked) >= limit:
+            break
+        sid = f"geonames:{ids[k]}"
+        ranked.append((_EXACT_SCORE, population, sid, k, matched))
+        last = population
+    if tied:
+        ranked.sort(key=_match_order)
+    return ranked
+
+
+def _candidates(table: NameTable, ranked: Sequence[tuple], limit: int) -> tuple[Candidate, ...]:
+    """The candidates of the first ``limit`` matches ``(score, population, source_id, what, matched)`` of
+    ``ranked`` (``what`` a name-table position, an :class:`Entry` or a ready :class:`Candidate`)."""
+    out = []
+    names, lats, lons, ccs = table.name, table.lat, table.lon, table.cc
+    for match in ranked[:limit]:
+        score, population, sid, what, matched = match
+        if type(what) is int:  # as _from_place makes it
+            out.append(_new_candidate(names[what], lats[what], lons[what], ccs[what], "populated place",
+                                      population, sid, score, PRECISION_POINT, 0.0, matched))
+        elif isinstance(what, Entry):
+            out.append(_entry_candidate(what, score, matched))
+        else:
+            out.append(what)
+    return tuple(out)
 
 
 def _entry_candidate(e: Entry, score: float, matched: str) -> Candidate:
@@ -536,8 +583,13 @@ class Gazetteer:
         if n is not None:
             offsets = table.offsets[TIER_NORMAL]
             start = offsets[n]
-            _keep_places(found, cc, table, table.places[TIER_NORMAL][start:min(offsets[n + 1], start + _CITY_ROWS)],
-                         _EXACT_SCORE, norm)
+            places = table.places[TIER_NORMAL][start:min(offsets[n + 1], start + _CITY_ROWS)]
+            if not exact and limit > 0:  # name-table places only (most names): no need to gather them all
+                ranked = _best_places(table, cc, places, limit, norm)
+                if ranked:  # else none is in the country: on to the skeleton stage, as with nothing found
+                    return _candidates(table, ranked, limit)
+            else:
+                _keep_places(found, cc, table, places, _EXACT_SCORE, norm)
         if found or not skeleton:
             skel = ""
         elif skel is None:
@@ -577,19 +629,8 @@ class Gazetteer:
                     found[cand.source_id] = (cand.score, cand.population, cand.source_id, cand, "")
         if not found:
             return ()
-        ranked = sorted(found.values(), key=_match_order) if len(found) > 1 else list(found.values())
-        out = []
-        names, lats, lons, ccs = table.name, table.lat, table.lon, table.cc
-        for match in ranked[:limit]:
-            score, population, sid, what, matched = match
-            if type(what) is int:  # as _from_place makes it
-                out.append(_new_candidate(names[what], lats[what], lons[what], ccs[what], "populated place",
-                                          population, sid, score, PRECISION_POINT, 0.0, matched))
-            elif isinstance(what, Entry):
-                out.append(_entry_candidate(what, score, matched))
-            else:
-                out.append(what)
-        return tuple(out)
+        return _candidates(table, sorted(found.values(), key=_match_order) if len(found) > 1 else list(found.values()),
+                           limit)
 
     def _fuzzy(self, norm: str, limit: int = 10, cutoff: float = 85.0) -> Iterable[Candidate]:
         from rapidfuzz import fuzz, process

@@ -149,9 +149,12 @@ def skeleton(name: str) -> str:
     return _key_skeleton(normalize(name))
 
 
-@lru_cache(maxsize=65536)
 def _key_skeleton(norm: str) -> str:
-    """:func:`skeleton` of a normal key (``normalize`` leaves a normal key as it is, so it is not redone)."""
+    """:func:`skeleton` of a normal key (``normalize`` leaves a normal key as it is, so it is not redone).
+
+    Not cached: its callers are (:func:`skeleton`, and the gazetteer's lookups, whose answers are), and a
+    cache entry costs more to make than this function costs to run (names are mostly seen once).
+    """
     key = norm.replace(" ", "")
     if not key:
         return ""

@@ -1,0 +1,103 @@
+"""The gazetteer's fast lookup paths answer exactly as the plain ones they replace (oracles on real data)."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from geomap.gazetteer import Gazetteer
+from geomap.gazetteer.index import TIER_NORMAL
+
+G = importlib.import_module("geomap.gazetteer")
+N = importlib.import_module("geomap.gazetteer.normalize")
+CORPORA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "geoparse"
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer()
+
+
+def _texts() -> list[str]:
+    """The LGL and GeoVirus texts (when present) and the seed articles."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    for corpus in ("lgl", "geovirus"):
+        path = CORPORA / f"{corpus}.jsonl"
+        if path.exists():
+            texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").split("\n") if line]
+    return texts
+
+
+def _sample_keys(gaz: Gazetteer) -> list[str]:
+    """Every normal key that is a word of the texts, and 20,000 random normal keys of the name table."""
+    table = gaz.index.table
+    words = {N.normalize(w) for text in _texts() for w in re.findall(r"\w+", text)}
+    keys = sorted(w for w in words if w in table.keys[TIER_NORMAL])
+    rng = random.Random(3)
+    return keys + rng.sample(table.normal_keys, 20_000)
+
+
+def _plain_ranked(table, cc, places, limit, norm) -> list[tuple]:
+    """What _lookup_keys ranked before _best_places: every place recorded, all of them sorted."""
+    found: dict[str, tuple] = {}
+    G._keep_places(found, cc, table, places, G._EXACT_SCORE, norm)
+    return sorted(found.values(), key=G._match_order)[:limit]
+
+
+def test_best_places_rank_as_all_places_sorted(gaz):
+    """_best_places (a prefix of a key's places) ranks the best `limit` as gathering and sorting every place
+    does, on the texts' words and random keys, with and without a country filter, for several limits."""
+    table = gaz.index.table
+    offsets, all_places = table.offsets[TIER_NORMAL], table.places[TIER_NORMAL]
+    crowded = tied = 0
+    for key in _sample_keys(gaz):
+        n = table.keys[TIER_NORMAL][key]
+        start = offsets[n]
+        places = all_places[start:min(offsets[n + 1], start + G._CITY_ROWS)]
+        for cc in (None, table.cc[places[-1]], "US"):
+            for limit in (1, 3, 25, 100):
+                got = G._best_places(table, cc, places, limit, key)
+                assert got[:limit] == _plain_ranked(table, cc, places, limit, key), (key, cc, limit)
+                crowded += len(got) > limit
+                tied += len({m[1] for m in got}) < len(got)
+    assert crowded > 500 and tied > 500  # the cut and the tie sorting were both exercised
+
+
+def test_lookup_of_table_names_answers_as_the_plain_stages(gaz):
+    """_lookup answers as the plain stages (every place recorded and sorted) for the sampled keys, written as
+    they are and capitalised, with and without a country filter: candidates equal field by field."""
+    table = gaz.index.table
+    for key in _sample_keys(gaz)[::7]:
+        for name in (key, key.title()):
+            norm = N.normalize(name)
+            exact, n = gaz._memory.by_norm.get(norm, ()), table.keys[TIER_NORMAL].get(norm)
+            for country in (None, "us", "IN"):
+                got = gaz._lookup(name, country=country, fuzzy=False, skeleton=True, limit=25)
+                want = _plain_lookup(gaz, norm, exact, n, table, country)
+                assert [vars(c) for c in got] == [vars(c) for c in want], (name, country)
+
+
+def _plain_lookup(gaz, norm, exact, n, table, country, limit=25):
+    """Non-fuzzy _lookup_keys through the module's plain helpers, when the normal key matches (exact or table);
+    else the real _lookup_keys (the skeleton stage has its own oracle in test_speed_paths)."""
+    cc = country.upper() if country else None
+    found: dict[str, tuple] = {}
+    for i, alias in exact:
+        G._keep_entry(found, cc, gaz._memory.entries[i], G.MATCH_EXACT, alias)
+    if n is not None:
+        offsets = table.offsets[TIER_NORMAL]
+        start = offsets[n]
+        G._keep_places(found, cc, table, table.places[TIER_NORMAL][start:min(offsets[n + 1], start + G._CITY_ROWS)],
+                       G._EXACT_SCORE, norm)
+    if not found:
+        return gaz._lookup_keys(norm, exact, n, table, country=country, fuzzy=False, skeleton=True, limit=limit)
+    ranked = sorted(found.values(), key=G._match_order)
+    return tuple(G.Gazetteer._from_place(table, m) if type(m[3]) is int else G._entry_candidate(m[3], m[0], m[4])
+                 for m in ranked[:limit])
+
