@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from geomap.gazetteer import Gazetteer
-from geomap.gazetteer.normalize import alternate_only, fold, normalize
+from geomap.gazetteer.normalize import _ARTICLE_OR_BEN, alternate_only, fold, normalize
 from geomap.model import Article, Candidate, Mention, new_mention
 
 __all__ = ["Detection", "find_mentions", "sentence_at", "sentence_spans"]
@@ -316,13 +316,24 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
             matched = False
             s = run[i][0]
             # every span from token i starts with its first letter: a lower-case one names nothing
-            if words[i][:1].isupper():
-                head = fold(words[i])
+            word = words[i]
+            if word[:1].isupper():
+                head = fold(word)
                 head_skip = head in _ALWAYS_SKIP and head not in _NAME_ABBR
                 last = min(n, i + 6) - 1
-                if last > i and ((head_skip and head not in _DIRECTIONS)
-                                 or normalize(text[s:run[i + 1][1]]).split(" ", 1)[0] not in first_words):
-                    last = i  # "West" alone may be skipped but "West Virginia" not; no multi-word name starts so
+                if last > i:
+                    if head_skip and head not in _DIRECTIONS:
+                        last = i  # "West" alone may be skipped but "West Virginia" not
+                    else:
+                        # the first word of the normal key of tokens i and i + 1: for ASCII letters, which the
+                        # gap (" ", "-", ". ") ends, the token folded unless normalize rewrites it (an article,
+                        # "ben"); that saves normalizing a span that is mostly looked up no further
+                        if word.isascii() and word.isalpha() and head not in _ARTICLE_OR_BEN:
+                            first = head
+                        else:
+                            first = normalize(text[s:run[i + 1][1]]).split(" ", 1)[0]
+                        if first not in first_words:
+                            last = i  # no multi-word name starts so
                 if head_skip and last == i:
                     last = i - 1  # its one span, the token alone, is skipped below ("single and head_skip")
             else:
