@@ -47,8 +47,15 @@ _CAP_TOKEN = re.compile(r"[A-Z\x80-\U0010FFFF](?<=[^\W\d_a-z])(?:(?<=[A-Z])([a-z
                         r"|[\w’'.\-]*)")
 #: a connector of :data:`_TOKEN` at a given position (after a space or a hyphen: a word starts there)
 _CONNECTOR_AT = re.compile(r"(?:" + "|".join(sorted(_CONNECTORS, key=len, reverse=True)) + r")\b")
-#: the first letters of the connectors
-_CONNECTOR_INITIALS = frozenset(c[0] for c in _CONNECTORS)
+#: :data:`_CAP_TOKEN` as :func:`_detection_tokens` scans with it, so that most matches need no more work in
+#: Python: a word ends at its last word character (what stripping the punctuation ``.-’'`` the word pattern
+#: swallows leaves; those characters start no token, so the scan goes on as before), group 1 marks a hyphen
+#: before that end (the word may be cut by :func:`_split_token`), and group 2 a connector after the token
+#: past " ", "-" or ". " (the first one :func:`_detection_tokens` looks for). A word without a hyphen is
+#: read to its end by a possessive run, which gives back nothing to look for one.
+_TOKEN_SCAN = re.compile(r"[A-Z\x80-\U0010FFFF](?<=[^\W\d_a-z])(?:(?<=[A-Z])[a-z]{0,2}\.(?:[A-Z][a-z]{0,2}\.)+"
+                         r"|[\w’'.]*+(-)[\w’'.\-]*\w|(?:[\w’'.\-]*\w)?)"
+                         r"(?=((?:[ -]|\. )" + _CONNECTOR_AT.pattern + r"))?")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
 _SUFFIXES = ("-based", "-born", "-led", "-backed", "-bound", "-style", "-run", "-area", "-held", "-controlled",
              "-owned", "-made", "-registered", "-bred", "-raised")
@@ -610,43 +617,40 @@ def _detection_tokens(text: str) -> list[tuple[int, int]]:
     """The tokens runs are made of: those of :func:`_tokens`, hyphenated ones cut by :func:`_split_token`,
     and of the lower-case connectors only those that may continue a run.
 
-    Capitalised tokens come from one scan whose every match starts with one character class
-    (so the regex engine skips to them). A connector can join a run only right after a token
-    of it, past one space, a hyphen or ". "; so connectors are looked for only there, after
-    each token kept. The connectors left out would only have ended a run, and the gap text
-    that replaces them ends it too ("Tunis, de Paris": two runs either way), so :func:`_runs`
-    and :func:`_surnames` see the same runs and pairs.
+    Capitalised tokens come from one scan (:data:`_TOKEN_SCAN`) whose every match starts with one
+    character class (so the regex engine skips to them). A connector can join a run only right
+    after a token of it, past one space, a hyphen or ". "; so connectors are looked for only
+    there, after each token kept (the scan says where the first one is). The connectors left out
+    would only have ended a run, and the gap text that replaces them ends it too ("Tunis, de
+    Paris": two runs either way), so :func:`_runs` and :func:`_surnames` see the same runs and pairs.
     """
     out: list[tuple[int, int]] = []
+    append = out.append
     connector_at = _CONNECTOR_AT.match
-    for m in _CAP_TOKEN.finditer(text):
+    for m in _TOKEN_SCAN.finditer(text):
+        found = m.lastindex
+        if found is None:  # most tokens: no hyphen, no connector after
+            append(m.span())
+            continue
         s, e = m.span()
-        if m.lastindex == 1:  # a dotted abbreviation ("U.S.", "U.K."): the final period is part of the name
-            out.append((s, e))
+        if m.start(1) >= 0:
+            out.extend(_split_token(text, s, e))
         else:
-            word = m.group().rstrip(".-’'")  # trailing punctuation that the token pattern swallowed
-            if not word:
-                continue
-            e = s + len(word)
-            if "-" in word:
-                out.extend(_split_token(text, s, e))
-            else:
-                out.append((s, e))
-        while True:  # connectors continuing the run: "Ben de la ..."
-            c = text[e:e + 1]
-            if c == " " or c == "-":
-                q = e + 1
-            elif c == "." and text[e + 1:e + 2] == " ":
-                q = e + 2
-            else:
-                break
-            if text[q:q + 1] not in _CONNECTOR_INITIALS:
-                break  # no connector starts with that character (the regex would fail)
-            k = connector_at(text, q)
-            if k is None:
-                break
-            e = k.end()
-            out.append((q, e))
+            append((s, e))
+        if found == 2:  # connectors continuing the run: "Ben de la ..."
+            while True:
+                c = text[e:e + 1]
+                if c == " " or c == "-":
+                    q = e + 1
+                elif c == "." and text[e + 1:e + 2] == " ":
+                    q = e + 2
+                else:
+                    break
+                k = connector_at(text, q)
+                if k is None:
+                    break
+                e = k.end()
+                append((q, e))
     return out
 
 
