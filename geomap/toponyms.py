@@ -122,15 +122,27 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     >>> [t[s:e] for s, e in sentence_spans(t)]
     ['Trainers from the U.K. arrived.', 'Mr. Essid spoke!']
     """
-    spans = []
+    spans: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY_FAST.finditer(text):
-        end = m.end()
-        if m.group(0)[0] == ".":
-            w = _word_before(text, m.start())
+        p, end = m.span()
+        c = text[p]
+        if c == ".":
+            # the word before the period (:func:`_word_before`): mostly the letters after the last space
+            # of its window, which then ends it
+            k = text.rfind(" ", p - 40 if p > 40 else 0, p)
+            w = text[k + 1:p]
+            if k < 0 or not w.replace(".", "").isalnum():  # not only letters, digits and periods: read it
+                w = _word_before(text, p)
             if (len(w) == 1 and w.isupper()) or w.lower() in _ABBREVIATIONS or ("." in w and _INITIALS.fullmatch(w)):
                 continue
-        _add_span(text, start, end, spans)
+        if c == "\n":
+            _add_span(text, start, end, spans)
+        else:  # the span ends with the boundary, which is no space: _add_span strips only its start
+            s = start
+            while text[s].isspace():
+                s += 1
+            spans.append((s, end))
         start = end
     _add_span(text, start, len(text), spans)
     return spans
@@ -769,8 +781,10 @@ def is_country_name(cands: list[Candidate]) -> bool:
     return any(c.feature == "country" and c.score >= 1 for c in cands)
 
 
-_FIRST_NAME_CUE = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Sgt|Lt|Capt|Col|Gen|Det|Officer|Deputy|Sheriff|Judge|"
-                             r"Coach|President|Mayor|Chief|Pastor|Rev)\.?$")
+#: titles (with or without their period) before a surname; a set, as the words asked are whole tokens
+_FIRST_NAME_CUES = frozenset(t + p for t in ("Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Sgt", "Lt", "Capt", "Col",
+                                             "Gen", "Det", "Officer", "Deputy", "Sheriff", "Judge", "Coach",
+                                             "President", "Mayor", "Chief", "Pastor", "Rev") for p in ("", "."))
 
 
 def _surnames(text: str, toks: list[tuple[int, int]], lower_words: set[str]) -> set[str]:
@@ -781,20 +795,23 @@ def _surnames(text: str, toks: list[tuple[int, int]], lower_words: set[str]) -> 
     that word in the same text is then taken to be the person.
     """
     out: set[str] = set()
-    for k in range(1, len(toks)):
-        (s0, e0), (s1, e1) = toks[k - 1], toks[k]
-        if s1 - e0 > 2:
-            continue  # farther apart than " " or ". "
+    s0, e0 = 0, -3  # the token before (none yet: farther back than any gap)
+    for s1, e1 in toks:
+        if s1 - e0 > 2:  # farther apart than " " or ". "
+            s0, e0 = s1, e1
+            continue
         gap = text[e0:s1]
-        if gap != " " and gap != ". ":
+        first = text[s0:e0]
+        s0, e0 = s1, e1
+        if gap != " " and gap != ". " or not first[:1].isupper():
             continue
-        first, last = text[s0:e0], text[s1:e1]
-        if not (first[:1].isupper() and last[:1].isupper()):
+        last = text[s1:e1]
+        if not last[:1].isupper():
             continue
-        after = text[e1:e1 + 14]
-        if not (first in _GIVEN_NAMES or _FIRST_NAME_CUE.match(first) or _AGE_AFTER.match(after)
-                or _PERSON_AFTER.match(after)):
-            continue
+        if not (first in _GIVEN_NAMES or first in _FIRST_NAME_CUES):
+            after = text[e1:e1 + 14]
+            if not ((after[:1] == "," and _AGE_AFTER.match(after)) or _PERSON_AFTER.match(after)):
+                continue
         if last.lower() in lower_words or fold(last) in _ALWAYS_SKIP:
             continue
         out.add(last)
