@@ -211,22 +211,26 @@ def _is_cap(word: str) -> bool:
 def _runs(text: str, toks: list[tuple[int, int]]) -> Iterable[list[tuple[int, int]]]:
     """Runs of capitalised tokens, connectors allowed inside, separated by no more than a space."""
     run: list[tuple[int, int]] = []
+    ps = pe = -3  # the last token of the run
     for tok in toks:
         s, e = tok
-        if run:
-            ps, pe = run[-1]
-            gap = text[pe:s] if s - pe <= 2 else ""  # the gaps allowed are one or two characters long
-            # "St. Petersburg", "Ft. Worth": an abbreviation's period does not end the name
-            gap_ok = gap == " " or gap == "-" or (gap == ". " and text[ps:pe].lower() in _NAME_ABBR)
-        else:
+        d = s - pe  # the gaps allowed are one or two characters long
+        if d > 2 or not run:
             gap_ok = False
+        elif d == 1:
+            c = text[pe]
+            gap_ok = c == " " or c == "-"
+        else:  # "St. Petersburg", "Ft. Worth": an abbreviation's period does not end the name
+            gap_ok = text[pe:s] == ". " and text[ps:pe].lower() in _NAME_ABBR
         if e > s and text[s].isupper():  # the token is capitalised
             if run and not gap_ok:
                 yield run
                 run = []
             run.append(tok)
+            ps, pe = tok
         elif gap_ok and text[s:e].lower() in _CONNECTORS:  # gap_ok implies a run is open
             run.append(tok)
+            ps, pe = tok
         else:
             if run:
                 yield run
@@ -327,7 +331,11 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
 
     for run in _runs(text, toks):
         n = len(run)
-        words = [text[a:b] for a, b in run]
+        if n == 1:  # most runs: a list display is cheaper than a comprehension
+            a, b = run[0]
+            words = [text[a:b]]
+        else:
+            words = [text[a:b] for a, b in run]
         ends: list[int | None] = [None] * n  # each token's end without a possessive ending (on demand)
         i = 0
         prev_unmatched = False
@@ -485,9 +493,9 @@ def listed_places(text: str, lookup: Callable[[str], list[Candidate]]) -> list[t
     else:
         return out
     for plural in _PLURAL_WORD.finditer(text):
-        designation = _PLURAL_DESIGNATIONS[plural.group().lower()]
+        designation = _PLURAL_DESIGNATIONS[plural.group(1).lower()]
         items: list[tuple[int, int]] = []
-        end = plural.start()
+        end = plural.start(1)
         joined_by_and = False
         while True:
             window = max(0, end - 60)
@@ -525,7 +533,9 @@ _PLURAL_DESIGNATIONS = {"counties": "County", "parishes": "Parish", "townships":
 _ADMIN_DESIGNATIONS = frozenset({"County", "Parish", "Province", "Prefecture", "District"})
 #: the plurals without their first letter, whatever its case
 _PLURAL_STEMS = tuple(p[1:] for p in _PLURAL_DESIGNATIONS)
-_PLURAL_WORD = re.compile(r"(?<=\s)(?:" + "|".join(_PLURAL_DESIGNATIONS) + r")\b", re.IGNORECASE)
+#: a plural designation after white space (group 1). The space is matched, not looked behind at, so the regex
+#: engine skips to spaces; the matches are those of ``(?<=\s)`` all the same, as none ends with a space
+_PLURAL_WORD = re.compile(r"\s((?i:" + "|".join(_PLURAL_DESIGNATIONS) + r"))\b")
 _ITEM_AT_END = re.compile(r"(?<![\w'’.-])([A-Z][\w'’.-]*?(?:\s[A-Z][\w'’.-]*?){0,3})[’']?\s*\Z")
 _GAP_AT_END = re.compile(r"(?:,\s*(?:(?:and|or|&)\s+)?|\s+(?:and|or|&)\s+)\Z")
 _LIST_END = re.compile(r"\b(?:and|or)\b|&")
@@ -593,8 +603,9 @@ def _joined_names(text: str, sents: list[tuple[int, int]], article_id: str, dete
         at = text.find(joiner)
         while at != -1:
             after = at + len(joiner)
-            word = _WORD_AT.match(text, after)
-            shape = shapes.get(normalize(word.group())) if word and word.group()[:1].isupper() else None
+            # only a capitalised word after the joiner starts a joined name: most are not, and need no match
+            word = _WORD_AT.match(text, after) if text[after:after + 1].isupper() else None
+            shape = shapes.get(normalize(word.group())) if word else None
             found = _joined_at(text, at, after, shape, lookup) if shape else None
             if found:
                 detections = _put(detections, text, sents, article_id, *found)
