@@ -57,6 +57,29 @@ _TOKEN_SCAN = re.compile(r"[A-Z\x80-\U0010FFFF](?<=[^\W\d_a-z])(?:(?<=[A-Z])[a-z
                          r"|[\w’'.]*+(-)[\w’'.\-]*\w|(?:[\w’'.\-]*\w)?)"
                          r"(?=((?:[ -]|\. )" + _CONNECTOR_AT.pattern + r"))?")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
+#: for :func:`_lower_words`: ASCII a-z stay, the other ASCII word characters become "#", the rest spaces
+_LOWER_WORD_CLASSES = str.maketrans({chr(c): ("#" if chr(c).isalnum() or chr(c) == "_" else " ")
+                                     for c in range(128) if not "a" <= chr(c) <= "z"})
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ONE_LETTER = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
+def _lower_words(text: str) -> set[str]:
+    """The words :data:`_LOWER_WORD` finds in ``text`` (runs of two or more ASCII lower-case letters
+    between non-word characters), and words with a "#", which no token, folded or lower-cased, holds
+    (so that asking about a token answers as the regex's set would).
+
+    Made without the regex, which tries every position: the text's characters are mapped to their class
+    (a letter a-z, another word character "#", anything else a space) so that ``str.split`` cuts the words.
+    ``str.translate`` is fast only on ASCII text, so a non-ASCII character (few distinct ones a text) is
+    first replaced by a word character ("0") or a space, as the regex would class it.
+    """
+    if not text.isascii():
+        for c in set(_NON_ASCII.findall(text)):
+            text = text.replace(c, "0" if c.isalnum() else " ")  # \w beyond ASCII is str.isalnum()
+    words = set(text.translate(_LOWER_WORD_CLASSES).split())
+    words -= _ONE_LETTER
+    return words
 _SUFFIXES = ("-based", "-born", "-led", "-backed", "-bound", "-style", "-run", "-area", "-held", "-controlled",
              "-owned", "-made", "-registered", "-bred", "-raised")
 _ALWAYS_SKIP = {
@@ -287,7 +310,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
     """
     text = article.text
     toks = _detection_tokens(text)
-    lower_words = set(_LOWER_WORD.findall(text))
+    lower_words = _lower_words(text)
     sents = sentence_spans(text)
     sentence_starts = {s for s, _ in sents}
     demonyms = gazetteer.demonyms()
