@@ -455,7 +455,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                     continue  # "Jones" after "Bob Jones" in the same text: the person, not Jones, Oklahoma
                 if single and s in sentence_starts and all(c.score < 1 for c in cands):
                     continue  # a capitalised first word that only looks like a place name ("Prime" ~ Perm)
-                if _strong_place(cands, name) and fold(name) not in common_names:
+                # (the cheap test first: both are pure, and four in ten names asked are personal names)
+                if fold(name) not in common_names and _strong_place(cands, name):
                     # "the Texas Fire Service", "Ohio Supreme Court": a state or a city modifying a name
                     before = text[max(0, s - 25):s].split()
                     if before and before[-1].rstrip(".").lower() in _PERSON_BEFORE:
