@@ -42,14 +42,16 @@ _TOKEN = re.compile(r"(?:[A-Z][a-z]{0,2}\.){2,}|\b(?:" + "|".join(sorted(_CONNEC
 #: the capitalised tokens of :data:`_TOKEN`: its first character, then the rest of a dotted abbreviation
 #: (group 1, when that character is an ASCII capital) or of a word. The first character is found by a plain
 #: range (an ASCII capital or any non-ASCII character), which the regex engine tests fast, and then checked
-#: against the class of :data:`_TOKEN` (whose ASCII members are the capitals)
+#: against the class of :data:`_TOKEN` (whose ASCII members are the capitals). The plain form of
+#: :data:`_TOKEN_SCAN`, which detection scans with
 _CAP_TOKEN = re.compile(r"[A-Z\x80-\U0010FFFF](?<=[^\W\d_a-z])(?:(?<=[A-Z])([a-z]{0,2}\.(?:[A-Z][a-z]{0,2}\.)+)"
                         r"|[\w’'.\-]*)")
 #: a connector of :data:`_TOKEN` at a given position (after a space or a hyphen: a word starts there)
 _CONNECTOR_AT = re.compile(r"(?:" + "|".join(sorted(_CONNECTORS, key=len, reverse=True)) + r")\b")
 #: :data:`_CAP_TOKEN` as :func:`_detection_tokens` scans with it, so that most matches need no more work in
 #: Python: a word ends at its last word character (what stripping the punctuation ``.-’'`` the word pattern
-#: swallows leaves; those characters start no token, so the scan goes on as before), group 1 marks a hyphen
+#: swallows leaves; those characters start no token, so the scan goes on as before; a dotted abbreviation
+#: keeps its final period, part of the name: "U.S."), group 1 marks a hyphen
 #: before that end (the word may be cut by :func:`_split_token`), and group 2 a connector after the token
 #: past " ", "-" or ". " (the first one :func:`_detection_tokens` looks for). A word without a hyphen is
 #: read to its end by a possessive run, which gives back nothing to look for one.
@@ -78,8 +80,10 @@ def _lower_words(text: str) -> set[str]:
         for c in set(_NON_ASCII.findall(text)):
             text = text.replace(c, "0" if c.isalnum() else " ")  # \w beyond ASCII is str.isalnum()
     words = set(text.translate(_LOWER_WORD_CLASSES).split())
-    words -= _ONE_LETTER
+    words -= _ONE_LETTER  # the regex wants two letters
     return words
+
+
 _SUFFIXES = ("-based", "-born", "-led", "-backed", "-bound", "-style", "-run", "-area", "-held", "-controlled",
              "-owned", "-made", "-registered", "-bred", "-raised")
 _ALWAYS_SKIP = {

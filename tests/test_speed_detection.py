@@ -10,6 +10,7 @@ import json
 import random
 import re
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -189,7 +190,7 @@ def test_first_word_key_of_a_two_token_span_is_the_folded_token(texts):
     asked = 0
     for text in texts:
         for run in T._runs(text, T._detection_tokens(text)):
-            for (s, e), (_, e1) in zip(run, run[1:]):
+            for (s, e), (_, e1) in pairwise(run):
                 word = text[s:e]
                 if word.isascii() and word.isalpha() and fold(word) not in _ARTICLE_OR_BEN:
                     asked += 1
