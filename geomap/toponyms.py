@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from geomap.gazetteer import Gazetteer
-from geomap.gazetteer.normalize import alternate_only, fold, normalize
+from geomap.gazetteer.normalize import _ARTICLE_OR_BEN, alternate_only, fold, normalize
 from geomap.model import Article, Candidate, Mention, new_mention
 
 __all__ = ["Detection", "find_mentions", "sentence_at", "sentence_spans"]
@@ -42,14 +42,48 @@ _TOKEN = re.compile(r"(?:[A-Z][a-z]{0,2}\.){2,}|\b(?:" + "|".join(sorted(_CONNEC
 #: the capitalised tokens of :data:`_TOKEN`: its first character, then the rest of a dotted abbreviation
 #: (group 1, when that character is an ASCII capital) or of a word. The first character is found by a plain
 #: range (an ASCII capital or any non-ASCII character), which the regex engine tests fast, and then checked
-#: against the class of :data:`_TOKEN` (whose ASCII members are the capitals)
+#: against the class of :data:`_TOKEN` (whose ASCII members are the capitals). The plain form of
+#: :data:`_TOKEN_SCAN`, which detection scans with
 _CAP_TOKEN = re.compile(r"[A-Z\x80-\U0010FFFF](?<=[^\W\d_a-z])(?:(?<=[A-Z])([a-z]{0,2}\.(?:[A-Z][a-z]{0,2}\.)+)"
                         r"|[\w’'.\-]*)")
 #: a connector of :data:`_TOKEN` at a given position (after a space or a hyphen: a word starts there)
 _CONNECTOR_AT = re.compile(r"(?:" + "|".join(sorted(_CONNECTORS, key=len, reverse=True)) + r")\b")
-#: the first letters of the connectors
-_CONNECTOR_INITIALS = frozenset(c[0] for c in _CONNECTORS)
+#: :data:`_CAP_TOKEN` as :func:`_detection_tokens` scans with it, so that most matches need no more work in
+#: Python: a word ends at its last word character (what stripping the punctuation ``.-’'`` the word pattern
+#: swallows leaves; those characters start no token, so the scan goes on as before; a dotted abbreviation
+#: keeps its final period, part of the name: "U.S."), group 1 marks a hyphen
+#: before that end (the word may be cut by :func:`_split_token`), and group 2 a connector after the token
+#: past " ", "-" or ". " (the first one :func:`_detection_tokens` looks for). A word without a hyphen is
+#: read to its end by a possessive run, which gives back nothing to look for one.
+_TOKEN_SCAN = re.compile(r"[A-Z\x80-\U0010FFFF](?<=[^\W\d_a-z])(?:(?<=[A-Z])[a-z]{0,2}\.(?:[A-Z][a-z]{0,2}\.)+"
+                         r"|[\w’'.]*+(-)[\w’'.\-]*\w|(?:[\w’'.\-]*\w)?)"
+                         r"(?=((?:[ -]|\. )" + _CONNECTOR_AT.pattern + r"))?")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
+#: for :func:`_lower_words`: ASCII a-z stay, the other ASCII word characters become "#", the rest spaces
+_LOWER_WORD_CLASSES = str.maketrans({chr(c): ("#" if chr(c).isalnum() or chr(c) == "_" else " ")
+                                     for c in range(128) if not "a" <= chr(c) <= "z"})
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ONE_LETTER = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
+def _lower_words(text: str) -> set[str]:
+    """The words :data:`_LOWER_WORD` finds in ``text`` (runs of two or more ASCII lower-case letters
+    between non-word characters), and words with a "#", which no token, folded or lower-cased, holds
+    (so that asking about a token answers as the regex's set would).
+
+    Made without the regex, which tries every position: the text's characters are mapped to their class
+    (a letter a-z, another word character "#", anything else a space) so that ``str.split`` cuts the words.
+    ``str.translate`` is fast only on ASCII text, so a non-ASCII character (few distinct ones a text) is
+    first replaced by a word character ("0") or a space, as the regex would class it.
+    """
+    if not text.isascii():
+        for c in set(_NON_ASCII.findall(text)):
+            text = text.replace(c, "0" if c.isalnum() else " ")  # \w beyond ASCII is str.isalnum()
+    words = set(text.translate(_LOWER_WORD_CLASSES).split())
+    words -= _ONE_LETTER  # the regex wants two letters
+    return words
+
+
 _SUFFIXES = ("-based", "-born", "-led", "-backed", "-bound", "-style", "-run", "-area", "-held", "-controlled",
              "-owned", "-made", "-registered", "-bred", "-raised")
 _ALWAYS_SKIP = {
@@ -115,15 +149,27 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     >>> [t[s:e] for s, e in sentence_spans(t)]
     ['Trainers from the U.K. arrived.', 'Mr. Essid spoke!']
     """
-    spans = []
+    spans: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY_FAST.finditer(text):
-        end = m.end()
-        if m.group(0)[0] == ".":
-            w = _word_before(text, m.start())
+        p, end = m.span()
+        c = text[p]
+        if c == ".":
+            # the word before the period (:func:`_word_before`): mostly the letters after the last space
+            # of its window, which then ends it
+            k = text.rfind(" ", p - 40 if p > 40 else 0, p)
+            w = text[k + 1:p]
+            if k < 0 or not w.replace(".", "").isalnum():  # not only letters, digits and periods: read it
+                w = _word_before(text, p)
             if (len(w) == 1 and w.isupper()) or w.lower() in _ABBREVIATIONS or ("." in w and _INITIALS.fullmatch(w)):
                 continue
-        _add_span(text, start, end, spans)
+        if c == "\n":
+            _add_span(text, start, end, spans)
+        else:  # the span ends with the boundary, which is no space: _add_span strips only its start
+            s = start
+            while text[s].isspace():
+                s += 1
+            spans.append((s, end))
         start = end
     _add_span(text, start, len(text), spans)
     return spans
@@ -192,22 +238,26 @@ def _is_cap(word: str) -> bool:
 def _runs(text: str, toks: list[tuple[int, int]]) -> Iterable[list[tuple[int, int]]]:
     """Runs of capitalised tokens, connectors allowed inside, separated by no more than a space."""
     run: list[tuple[int, int]] = []
+    ps = pe = -3  # the last token of the run
     for tok in toks:
         s, e = tok
-        if run:
-            ps, pe = run[-1]
-            gap = text[pe:s] if s - pe <= 2 else ""  # the gaps allowed are one or two characters long
-            # "St. Petersburg", "Ft. Worth": an abbreviation's period does not end the name
-            gap_ok = gap == " " or gap == "-" or (gap == ". " and text[ps:pe].lower() in _NAME_ABBR)
-        else:
+        d = s - pe  # the gaps allowed are one or two characters long
+        if d > 2 or not run:
             gap_ok = False
+        elif d == 1:
+            c = text[pe]
+            gap_ok = c == " " or c == "-"
+        else:  # "St. Petersburg", "Ft. Worth": an abbreviation's period does not end the name
+            gap_ok = text[pe:s] == ". " and text[ps:pe].lower() in _NAME_ABBR
         if e > s and text[s].isupper():  # the token is capitalised
             if run and not gap_ok:
                 yield run
                 run = []
             run.append(tok)
+            ps, pe = tok
         elif gap_ok and text[s:e].lower() in _CONNECTORS:  # gap_ok implies a run is open
             run.append(tok)
+            ps, pe = tok
         else:
             if run:
                 yield run
@@ -264,7 +314,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
     """
     text = article.text
     toks = _detection_tokens(text)
-    lower_words = set(_LOWER_WORD.findall(text))
+    lower_words = _lower_words(text)
     sents = sentence_spans(text)
     sentence_starts = {s for s, _ in sents}
     demonyms = gazetteer.demonyms()
@@ -308,7 +358,11 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
 
     for run in _runs(text, toks):
         n = len(run)
-        words = [text[a:b] for a, b in run]
+        if n == 1:  # most runs: a list display is cheaper than a comprehension
+            a, b = run[0]
+            words = [text[a:b]]
+        else:
+            words = [text[a:b] for a, b in run]
         ends: list[int | None] = [None] * n  # each token's end without a possessive ending (on demand)
         i = 0
         prev_unmatched = False
@@ -316,13 +370,24 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
             matched = False
             s = run[i][0]
             # every span from token i starts with its first letter: a lower-case one names nothing
-            if words[i][:1].isupper():
-                head = fold(words[i])
+            word = words[i]
+            if word[:1].isupper():
+                head = fold(word)
                 head_skip = head in _ALWAYS_SKIP and head not in _NAME_ABBR
                 last = min(n, i + 6) - 1
-                if last > i and ((head_skip and head not in _DIRECTIONS)
-                                 or normalize(text[s:run[i + 1][1]]).split(" ", 1)[0] not in first_words):
-                    last = i  # "West" alone may be skipped but "West Virginia" not; no multi-word name starts so
+                if last > i:
+                    if head_skip and head not in _DIRECTIONS:
+                        last = i  # "West" alone may be skipped but "West Virginia" not
+                    else:
+                        # the first word of the normal key of tokens i and i + 1: for ASCII letters, which the
+                        # gap (" ", "-", ". ") ends, the token folded unless normalize rewrites it (an article,
+                        # "ben"); that saves normalizing a span that is mostly looked up no further
+                        if word.isascii() and word.isalpha() and head not in _ARTICLE_OR_BEN:
+                            first = head
+                        else:
+                            first = normalize(text[s:run[i + 1][1]]).split(" ", 1)[0]
+                        if first not in first_words:
+                            last = i  # no multi-word name starts so
                 if head_skip and last == i:
                     last = i - 1  # its one span, the token alone, is skipped below ("single and head_skip")
             else:
@@ -394,7 +459,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                     continue  # "Jones" after "Bob Jones" in the same text: the person, not Jones, Oklahoma
                 if single and s in sentence_starts and all(c.score < 1 for c in cands):
                     continue  # a capitalised first word that only looks like a place name ("Prime" ~ Perm)
-                if _strong_place(cands, name) and fold(name) not in common_names:
+                # (the cheap test first: both are pure, and four in ten names asked are personal names)
+                if fold(name) not in common_names and _strong_place(cands, name):
                     # "the Texas Fire Service", "Ohio Supreme Court": a state or a city modifying a name
                     before = text[max(0, s - 25):s].split()
                     if before and before[-1].rstrip(".").lower() in _PERSON_BEFORE:
@@ -455,9 +521,9 @@ def listed_places(text: str, lookup: Callable[[str], list[Candidate]]) -> list[t
     else:
         return out
     for plural in _PLURAL_WORD.finditer(text):
-        designation = _PLURAL_DESIGNATIONS[plural.group().lower()]
+        designation = _PLURAL_DESIGNATIONS[plural.group(1).lower()]
         items: list[tuple[int, int]] = []
-        end = plural.start()
+        end = plural.start(1)
         joined_by_and = False
         while True:
             window = max(0, end - 60)
@@ -495,7 +561,9 @@ _PLURAL_DESIGNATIONS = {"counties": "County", "parishes": "Parish", "townships":
 _ADMIN_DESIGNATIONS = frozenset({"County", "Parish", "Province", "Prefecture", "District"})
 #: the plurals without their first letter, whatever its case
 _PLURAL_STEMS = tuple(p[1:] for p in _PLURAL_DESIGNATIONS)
-_PLURAL_WORD = re.compile(r"(?<=\s)(?:" + "|".join(_PLURAL_DESIGNATIONS) + r")\b", re.IGNORECASE)
+#: a plural designation after white space (group 1). The space is matched, not looked behind at, so the regex
+#: engine skips to spaces; the matches are those of ``(?<=\s)`` all the same, as none ends with a space
+_PLURAL_WORD = re.compile(r"\s((?i:" + "|".join(_PLURAL_DESIGNATIONS) + r"))\b")
 _ITEM_AT_END = re.compile(r"(?<![\w'’.-])([A-Z][\w'’.-]*?(?:\s[A-Z][\w'’.-]*?){0,3})[’']?\s*\Z")
 _GAP_AT_END = re.compile(r"(?:,\s*(?:(?:and|or|&)\s+)?|\s+(?:and|or|&)\s+)\Z")
 _LIST_END = re.compile(r"\b(?:and|or)\b|&")
@@ -563,8 +631,9 @@ def _joined_names(text: str, sents: list[tuple[int, int]], article_id: str, dete
         at = text.find(joiner)
         while at != -1:
             after = at + len(joiner)
-            word = _WORD_AT.match(text, after)
-            shape = shapes.get(normalize(word.group())) if word and word.group()[:1].isupper() else None
+            # only a capitalised word after the joiner starts a joined name: most are not, and need no match
+            word = _WORD_AT.match(text, after) if text[after:after + 1].isupper() else None
+            shape = shapes.get(normalize(word.group())) if word else None
             found = _joined_at(text, at, after, shape, lookup) if shape else None
             if found:
                 detections = _put(detections, text, sents, article_id, *found)
@@ -599,43 +668,40 @@ def _detection_tokens(text: str) -> list[tuple[int, int]]:
     """The tokens runs are made of: those of :func:`_tokens`, hyphenated ones cut by :func:`_split_token`,
     and of the lower-case connectors only those that may continue a run.
 
-    Capitalised tokens come from one scan whose every match starts with one character class
-    (so the regex engine skips to them). A connector can join a run only right after a token
-    of it, past one space, a hyphen or ". "; so connectors are looked for only there, after
-    each token kept. The connectors left out would only have ended a run, and the gap text
-    that replaces them ends it too ("Tunis, de Paris": two runs either way), so :func:`_runs`
-    and :func:`_surnames` see the same runs and pairs.
+    Capitalised tokens come from one scan (:data:`_TOKEN_SCAN`) whose every match starts with one
+    character class (so the regex engine skips to them). A connector can join a run only right
+    after a token of it, past one space, a hyphen or ". "; so connectors are looked for only
+    there, after each token kept (the scan says where the first one is). The connectors left out
+    would only have ended a run, and the gap text that replaces them ends it too ("Tunis, de
+    Paris": two runs either way), so :func:`_runs` and :func:`_surnames` see the same runs and pairs.
     """
     out: list[tuple[int, int]] = []
+    append = out.append
     connector_at = _CONNECTOR_AT.match
-    for m in _CAP_TOKEN.finditer(text):
+    for m in _TOKEN_SCAN.finditer(text):
+        found = m.lastindex
+        if found is None:  # most tokens: no hyphen, no connector after
+            append(m.span())
+            continue
         s, e = m.span()
-        if m.lastindex == 1:  # a dotted abbreviation ("U.S.", "U.K."): the final period is part of the name
-            out.append((s, e))
+        if m.start(1) >= 0:
+            out.extend(_split_token(text, s, e))
         else:
-            word = m.group().rstrip(".-’'")  # trailing punctuation that the token pattern swallowed
-            if not word:
-                continue
-            e = s + len(word)
-            if "-" in word:
-                out.extend(_split_token(text, s, e))
-            else:
-                out.append((s, e))
-        while True:  # connectors continuing the run: "Ben de la ..."
-            c = text[e:e + 1]
-            if c == " " or c == "-":
-                q = e + 1
-            elif c == "." and text[e + 1:e + 2] == " ":
-                q = e + 2
-            else:
-                break
-            if text[q:q + 1] not in _CONNECTOR_INITIALS:
-                break  # no connector starts with that character (the regex would fail)
-            k = connector_at(text, q)
-            if k is None:
-                break
-            e = k.end()
-            out.append((q, e))
+            append((s, e))
+        if found == 2:  # connectors continuing the run: "Ben de la ..."
+            while True:
+                c = text[e:e + 1]
+                if c == " " or c == "-":
+                    q = e + 1
+                elif c == "." and text[e + 1:e + 2] == " ":
+                    q = e + 2
+                else:
+                    break
+                k = connector_at(text, q)
+                if k is None:
+                    break
+                e = k.end()
+                append((q, e))
     return out
 
 
@@ -754,8 +820,10 @@ def is_country_name(cands: list[Candidate]) -> bool:
     return any(c.feature == "country" and c.score >= 1 for c in cands)
 
 
-_FIRST_NAME_CUE = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Sgt|Lt|Capt|Col|Gen|Det|Officer|Deputy|Sheriff|Judge|"
-                             r"Coach|President|Mayor|Chief|Pastor|Rev)\.?$")
+#: titles (with or without their period) before a surname; a set, as the words asked are whole tokens
+_FIRST_NAME_CUES = frozenset(t + p for t in ("Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Sgt", "Lt", "Capt", "Col",
+                                             "Gen", "Det", "Officer", "Deputy", "Sheriff", "Judge", "Coach",
+                                             "President", "Mayor", "Chief", "Pastor", "Rev") for p in ("", "."))
 
 
 def _surnames(text: str, toks: list[tuple[int, int]], lower_words: set[str]) -> set[str]:
@@ -766,20 +834,23 @@ def _surnames(text: str, toks: list[tuple[int, int]], lower_words: set[str]) -> 
     that word in the same text is then taken to be the person.
     """
     out: set[str] = set()
-    for k in range(1, len(toks)):
-        (s0, e0), (s1, e1) = toks[k - 1], toks[k]
-        if s1 - e0 > 2:
-            continue  # farther apart than " " or ". "
+    s0, e0 = 0, -3  # the token before (none yet: farther back than any gap)
+    for s1, e1 in toks:
+        if s1 - e0 > 2:  # farther apart than " " or ". "
+            s0, e0 = s1, e1
+            continue
         gap = text[e0:s1]
-        if gap != " " and gap != ". ":
+        first = text[s0:e0]
+        s0, e0 = s1, e1
+        if gap != " " and gap != ". " or not first[:1].isupper():
             continue
-        first, last = text[s0:e0], text[s1:e1]
-        if not (first[:1].isupper() and last[:1].isupper()):
+        last = text[s1:e1]
+        if not last[:1].isupper():
             continue
-        after = text[e1:e1 + 14]
-        if not (first in _GIVEN_NAMES or _FIRST_NAME_CUE.match(first) or _AGE_AFTER.match(after)
-                or _PERSON_AFTER.match(after)):
-            continue
+        if not (first in _GIVEN_NAMES or first in _FIRST_NAME_CUES):
+            after = text[e1:e1 + 14]
+            if not ((after[:1] == "," and _AGE_AFTER.match(after)) or _PERSON_AFTER.match(after)):
+                continue
         if last.lower() in lower_words or fold(last) in _ALWAYS_SKIP:
             continue
         out.add(last)

@@ -1,0 +1,235 @@
+"""The fast paths of detection (geomap.toponyms) answer exactly as the plain forms they replace.
+
+Each plain form below is the code the fast one replaced, kept here as the reference; they are compared on
+the seeds, the evaluation corpora when they are at hand, and perturbed texts made to hit the edge cases.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import sys
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from geomap import toponyms as T
+from geomap.gazetteer import Gazetteer
+from geomap.gazetteer.normalize import _ARTICLE_OR_BEN, fold, normalize
+
+ROOT = Path(__file__).resolve().parents[1]
+#: the evaluation corpora (LGL, GeoVirus), beside the repository when they are at hand
+CORPORA = ROOT.parent / "shared" / "eval" / "geoparse"
+
+
+def _real_texts() -> list[str]:
+    """The seeds and, when at hand, the texts of the evaluation corpora."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    for corpus in ("lgl.jsonl", "geovirus.jsonl"):
+        if (CORPORA / corpus).exists():
+            texts += [json.loads(x)["text"] for x in (CORPORA / corpus).read_text(encoding="utf-8").split("\n")
+                      if x.strip()]
+    return texts
+
+
+def _perturbed(n: int, seed: int, pieces: list[str], most: int = 25) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, most))) for _ in range(n)]
+
+
+#: pieces of detection's edge cases: connectors, hyphens, possessives, abbreviations, titles, ages, non-ASCII
+#: word and non-word characters, line breaks
+_PIECES = ["Ben", " de ", " la ", "-", ". ", "St.", " Al-", "U.S.", "’s", "'", "\n", " ", "Tunis", "el", " y ", "Gaza-Israel",
+           "-based", "Mr.", "Jones", ", 45,", " said", "É", "é", "de-", "DE", " of ", "of", "X.Y.", "a.b", "!", "?", '"', ")",
+           "”", "Tripoli's", " Van ", "ibn ", "Dr", " Bob", " John", "_", "1", "٣", "²", "ǅ", "Σ", "ſ", "\u0301", "ª", "Ⅱ",
+           "Al", " El ", "Bin", " and ", " & ", "Trinidad", "Tobago", " counties", " COUNTIES", "university", " ",
+           "\t", "  ", "’", "..", "U.S.Army", "Mt. ", "said", "Saint-", "#", "US", "us"]
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    rng = random.Random(19)
+    alphabet = "aZé٣_1Ω ΣçİıＡ²ǅ-.'’Ab.C.\u0301\u00aa\u2160x de la \n"
+    out = _real_texts() + _perturbed(6000, 11, _PIECES)
+    out += ["".join(rng.choice(alphabet) for _ in range(30)) for _ in range(10_000)]
+    out.append("".join(chr(c) for c in range(0x20, 0x3000)))
+    return out
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer()
+
+
+def _detection_tokens_plain(text: str) -> list[tuple[int, int]]:
+    """:func:`geomap.toponyms._detection_tokens` with :data:`_CAP_TOKEN` and the trailing punctuation, hyphen
+    and connectors found in Python."""
+    out: list[tuple[int, int]] = []
+    for m in T._CAP_TOKEN.finditer(text):
+        s, e = m.span()
+        if m.lastindex == 1:
+            out.append((s, e))
+        else:
+            word = m.group().rstrip(".-’'")
+            if not word:
+                continue
+            e = s + len(word)
+            out.extend(T._split_token(text, s, e) if "-" in word else [(s, e)])
+        while True:
+            c = text[e:e + 1]
+            if c == " " or c == "-":
+                q = e + 1
+            elif c == "." and text[e + 1:e + 2] == " ":
+                q = e + 2
+            else:
+                break
+            k = T._CONNECTOR_AT.match(text, q)
+            if k is None:
+                break
+            e = k.end()
+            out.append((q, e))
+    return out
+
+
+def _runs_plain(text: str, toks: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    out, run = [], []
+    for tok in toks:
+        s, e = tok
+        if run:
+            ps, pe = run[-1]
+            gap = text[pe:s] if s - pe <= 2 else ""
+            gap_ok = gap == " " or gap == "-" or (gap == ". " and text[ps:pe].lower() in T._NAME_ABBR)
+        else:
+            gap_ok = False
+        if e > s and text[s].isupper():
+            if run and not gap_ok:
+                out.append(run)
+                run = []
+            run.append(tok)
+        elif gap_ok and text[s:e].lower() in T._CONNECTORS:
+            run.append(tok)
+        else:
+            if run:
+                out.append(run)
+            run = []
+    if run:
+        out.append(run)
+    return out
+
+
+_FIRST_NAME_CUE = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Sgt|Lt|Capt|Col|Gen|Det|Officer|Deputy|Sheriff|Judge|"
+                             r"Coach|President|Mayor|Chief|Pastor|Rev)\.?$")
+
+
+def _surnames_plain(text: str, toks: list[tuple[int, int]], lower_words: set[str]) -> set[str]:
+    out: set[str] = set()
+    for k in range(1, len(toks)):
+        (s0, e0), (s1, e1) = toks[k - 1], toks[k]
+        if s1 - e0 > 2:
+            continue
+        gap = text[e0:s1]
+        if gap != " " and gap != ". ":
+            continue
+        first, last = text[s0:e0], text[s1:e1]
+        if not (first[:1].isupper() and last[:1].isupper()):
+            continue
+        after = text[e1:e1 + 14]
+        if not (first in T._GIVEN_NAMES or _FIRST_NAME_CUE.match(first) or T._AGE_AFTER.match(after)
+                or T._PERSON_AFTER.match(after)):
+            continue
+        if last.lower() in lower_words or fold(last) in T._ALWAYS_SKIP:
+            continue
+        out.add(last)
+    return out
+
+
+def _sentence_spans_plain(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in T._BOUNDARY_FAST.finditer(text):
+        end = m.end()
+        if m.group(0)[0] == ".":
+            w = T._word_before(text, m.start())
+            if (len(w) == 1 and w.isupper()) or w.lower() in T._ABBREVIATIONS or ("." in w and T._INITIALS.fullmatch(w)):
+                continue
+        T._add_span(text, start, end, spans)
+        start = end
+    T._add_span(text, start, len(text), spans)
+    return spans
+
+
+def test_detection_tokens_runs_surnames_and_sentences_answer_as_the_plain_forms(texts):
+    for text in texts:
+        toks = T._detection_tokens(text)
+        assert toks == _detection_tokens_plain(text), text[:200]
+        assert list(T._runs(text, toks)) == _runs_plain(text, toks), text[:200]
+        lower = set(T._LOWER_WORD.findall(text))
+        assert T._surnames(text, toks, lower) == _surnames_plain(text, toks, lower), text[:200]
+        assert T.sentence_spans(text) == _sentence_spans_plain(text), text[:200]
+
+
+def test_lower_words_answer_every_token_as_the_regex_set(texts):
+    """The set :func:`_lower_words` makes holds what the regex finds and words with a "#", which no token
+    (as find_mentions and _surnames ask: folded or lower-cased) holds."""
+    for text in texts:
+        plain = set(T._LOWER_WORD.findall(text))
+        fast = T._lower_words(text)
+        assert {w for w in fast if "#" not in w} == plain, text[:200]
+        for s, e in T._detection_tokens(text):
+            assert "#" not in fold(text[s:e]) and "#" not in text[s:e].lower()
+    # no word character (nor the other characters of tokens) folds or lower-cases to a "#"
+    chars = [chr(c) for c in range(sys.maxunicode + 1)]
+    assert not [c for c in chars if (c.isalnum() or c in "_’'.-") and ("#" in fold(c) or "#" in c.lower())]
+
+
+def test_first_word_key_of_a_two_token_span_is_the_folded_token(texts):
+    """find_mentions takes the first word of the normal key of tokens i and i + 1 as the folded token i when
+    it is ASCII letters that normalize does not rewrite."""
+    asked = 0
+    for text in texts:
+        for run in T._runs(text, T._detection_tokens(text)):
+            for (s, e), (_, e1) in pairwise(run):
+                word = text[s:e]
+                if word.isascii() and word.isalpha() and fold(word) not in _ARTICLE_OR_BEN:
+                    asked += 1
+                    assert normalize(text[s:e1]).split(" ", 1)[0] == fold(word), text[s:e1]
+    assert asked > 1000
+
+
+def test_plural_scan_matches_as_the_lookbehind(texts):
+    plain = re.compile(r"(?<=\s)(?:" + "|".join(T._PLURAL_DESIGNATIONS) + r")\b", re.IGNORECASE)
+    for text in texts + _perturbed(20_000, 7, _PIECES + ["\u00a0counties", "countieſ", " Provinces", "\tislands"], 12):
+        assert ([(m.span(1), m.group(1)) for m in T._PLURAL_WORD.finditer(text)]
+                == [(m.span(), m.group()) for m in plain.finditer(text)]), text[:200]
+
+
+def _joined_names_plain(text, sents, article_id, detections, gazetteer, lookup):
+    shapes = gazetteer.joined_names()
+    for joiner in (" and ", " & "):
+        at = text.find(joiner)
+        while at != -1:
+            after = at + len(joiner)
+            word = T._WORD_AT.match(text, after)
+            shape = shapes.get(normalize(word.group())) if word and word.group()[:1].isupper() else None
+            found = T._joined_at(text, at, after, shape, lookup) if shape else None
+            if found:
+                detections = T._put(detections, text, sents, article_id, *found)
+            at = text.find(joiner, after)
+    return detections
+
+
+def test_joined_names_answer_as_the_plain_form(texts, gaz):
+    def lookup(name):
+        return gaz.lookup(name, fuzzy=False)
+
+    found = 0
+    for text in texts + _perturbed(3000, 5, [" and ", " & ", "Trinidad", "Tobago", "Jammu", "Kashmir", "Ⓐ", " ",
+                                             "Newfoundland", "Labrador", "and", "é", "Trinidad and Tobago",
+                                             "Jammu & Kashmir", "Bosnia and Herzegovina", "in "], 10):
+        sents = T.sentence_spans(text)
+        got = T._joined_names(text, sents, "t", [], gaz, lookup)
+        assert got == _joined_names_plain(text, sents, "t", [], gaz, lookup), text[:200]
+        found += len(got)
+    assert found > 200
