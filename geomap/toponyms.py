@@ -333,6 +333,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
 
     surnames = _surnames(text, toks, lower_words)
     first_words = gazetteer.first_words()
+    period_abbreviations = gazetteer.period_abbreviations()
     common_names = personal_names()
     needs_cue = _needs_cue()
     commons: dict[int, bool] = {}  # token start -> a common word (tokens never share a start)
@@ -453,6 +454,11 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                     bare = lookup(name[:-1])
                     if any(c.feature == "country" and c.score >= 1 for c in bare):
                         cands, e, name = bare, e - 1, name[:-1]
+                if single and e - s <= 6 and cands and text[e:e + 1] != "." and "." not in name:
+                    abbreviated = period_abbreviations.get(normalize(name))
+                    if abbreviated:
+                        # "Miss Butler", "I'll", "Wash": an abbreviation names its place only with its period
+                        cands = [c for c in cands if c.source_id not in abbreviated]
                 if not cands:
                     continue
                 if single and name in surnames and not is_country_name(cands):

@@ -68,6 +68,21 @@ def test_acronyms_with_periods_keep_them():
     assert found == ["U.S.", "U.K."]
 
 
+@pytest.mark.parametrize("text", [
+    "Miss Cordiner said she hoped the fund would grow.",      # a title, not "Miss." (Mississippi)
+    "I'll be there, she told the crowd in the square.",       # a contraction, not "Ill." (Illinois)
+    "Crews had to wash Mass vestments and Ark models.",       # words, not "Mass.", "Ark."
+])
+def test_an_abbreviation_without_its_period_is_no_state(text):
+    assert [t.place.country_code for t in geomap.geoparse(text) if t.place.feature == "admin1"] == []
+
+
+def test_an_abbreviation_with_its_period_is_the_state():
+    found = geomap.geoparse("Police in Jackson, Miss., and Springfield, Ill., said on Monday the roads were closed.")
+    states = [(t.text, t.place.source_id) for t in found if t.place.feature == "admin1"]
+    assert states == [("Miss.", "admin1:US-MS"), ("Ill.", "admin1:US-IL")]
+
+
 def test_tripoli_follows_context():
     ly = by_text(geomap.geoparse("Fighting in Libya spread from Benghazi to Tripoli."))["Tripoli"]
     lb = by_text(geomap.geoparse("In Lebanon, protesters in Beirut and Tripoli marched."))["Tripoli"]

@@ -662,6 +662,7 @@ def _find_mentions_plain(article, gazetteer):
 
     surnames = _surnames(text, toks, lower_words)
     first_words = gazetteer.first_words()
+    period_abbreviations = gazetteer.period_abbreviations()
     common_names = personal_names()
     needs_cue = _needs_cue()
     commons: dict[int, bool] = {}  # token start -> a common word (tokens never share a start)
@@ -751,6 +752,9 @@ def _find_mentions_plain(article, gazetteer):
                     bare = lookup(name[:-1])
                     if any(c.feature == "country" and c.score >= 1 for c in bare):
                         cands, e, name = bare, e - 1, name[:-1]
+                if single and "." not in name and text[e:e + 1] != ".":
+                    # an abbreviation names its place only with its period ("Miss Butler", "I'll")
+                    cands = [c for c in cands if c.source_id not in period_abbreviations.get(normalize(name), ())]
                 if not cands:
                     continue
                 if single and name in surnames and not is_country_name(cands):

@@ -455,6 +455,7 @@ class Gazetteer:
         self._demonyms: dict[str, str] | None = None
         self._first_words: frozenset[str] | None = None
         self._joined_names: dict[str, frozenset[tuple[int, int]]] | None = None
+        self._period_abbreviations: dict[str, frozenset[str]] | None = None
         for entry in _country_entries():
             self._memory.add(entry)
         for entry in load_admin_entries():  # states, provinces, US/GB counties, continents
@@ -643,6 +644,31 @@ class Gazetteer:
         for key, score, _ in process.extract(norm, keys, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff):
             for row in self.index.lookup(key, TIER_NORMAL):
                 yield replace(self._from_city(row, MATCH_FUZZY_SCALE * score / 100), matched=key)
+
+    def period_abbreviations(self) -> dict[str, frozenset[str]]:
+        """Normal keys by which entries are known only as an abbreviation written with a period
+        ("Miss." and "Ill." for the states, "Wash.", "Ark."), with the ids of those entries: the key
+        alone ("miss", "ill") is a word, a title or a contraction ("I'll"), not the place.
+
+        Examples
+        --------
+        >>> from geomap.gazetteer import default_gazetteer
+        >>> sorted(default_gazetteer().period_abbreviations()["miss"])
+        ['admin1:US-MS']
+        """
+        if self._period_abbreviations is None:
+            dotted: set[tuple[str, str]] = set()
+            plain: set[tuple[str, str]] = set()
+            for e in self._memory.entries:
+                for alias in e.aliases:
+                    key = (normalize(alias), e.source_id)
+                    # "Miss.", "Calif.": one word and its period ("D.C.", "U.S." are initials, matched as written)
+                    (dotted if alias.endswith(".") and alias.count(".") == 1 else plain).add(key)
+            by_key: dict[str, set[str]] = {}
+            for key, source_id in dotted - plain:
+                by_key.setdefault(key, set()).add(source_id)
+            self._period_abbreviations = {k: frozenset(v) for k, v in by_key.items()}
+        return self._period_abbreviations
 
     def first_words(self) -> frozenset[str]:
         """First words of every multi-word normal key (lets detection skip spans no name starts like)."""
