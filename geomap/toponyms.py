@@ -14,7 +14,8 @@ How spans are found
 3. Filters drop what is a name of something else: weekdays, months, common
    words capitalised at a sentence start (and written lower-case elsewhere in
    the same text), organisations and titles ("Army", "Guard", "Reuters",
-   "Islamic State"), and people (a title before, "said" after).
+   "Islamic State"), people (a title before, "said" after), and abbreviations
+   written without their period ("Miss Cordiner", "I'll": not "Miss.", "Ill.").
 4. Demonyms ("Tunisian", "Libyans") become mentions of ``kind="demonym"``
    that resolve to their country.
 
