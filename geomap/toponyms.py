@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from geomap.gazetteer import Gazetteer
-from geomap.gazetteer.normalize import _ARTICLE_OR_BEN, alternate_only, fold, normalize
+from geomap.gazetteer.normalize import REWRITTEN_WORDS, alternate_only, fold, normalize
 from geomap.model import Article, Candidate, Mention, new_mention
 
 __all__ = ["Detection", "find_mentions", "sentence_at", "sentence_spans"]
@@ -384,7 +384,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                         # the first word of the normal key of tokens i and i + 1: for ASCII letters, which the
                         # gap (" ", "-", ". ") ends, the token folded unless normalize rewrites it (an article,
                         # "ben"); that saves normalizing a span that is mostly looked up no further
-                        if word.isascii() and word.isalpha() and head not in _ARTICLE_OR_BEN:
+                        if word.isascii() and word.isalpha() and head not in REWRITTEN_WORDS:
                             first = head
                         else:
                             first = normalize(text[s:run[i + 1][1]]).split(" ", 1)[0]

@@ -17,7 +17,7 @@ import pytest
 
 from geomap import toponyms as T
 from geomap.gazetteer import Gazetteer
-from geomap.gazetteer.normalize import _ARTICLE_OR_BEN, fold, normalize
+from geomap.gazetteer.normalize import REWRITTEN_WORDS, fold, normalize
 
 ROOT = Path(__file__).resolve().parents[1]
 #: the evaluation corpora (LGL, GeoVirus), beside the repository when they are at hand
@@ -192,7 +192,7 @@ def test_first_word_key_of_a_two_token_span_is_the_folded_token(texts):
         for run in T._runs(text, T._detection_tokens(text)):
             for (s, e), (_, e1) in pairwise(run):
                 word = text[s:e]
-                if word.isascii() and word.isalpha() and fold(word) not in _ARTICLE_OR_BEN:
+                if word.isascii() and word.isalpha() and fold(word) not in REWRITTEN_WORDS:
                     asked += 1
                     assert normalize(text[s:e1]).split(" ", 1)[0] == fold(word), text[s:e1]
     assert asked > 1000

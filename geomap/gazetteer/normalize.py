@@ -74,7 +74,8 @@ _TRANSLIT = (
 )
 _VOWELS = set("aeiou")
 _NO_VOWELS = str.maketrans("", "", "aeiou")
-_ARTICLE_OR_BEN = frozenset(_ARTICLE | _BEN)
+#: the words :func:`normalize` rewrites (articles to "al", patronymics to "ben"); any other word keeps its folded form
+REWRITTEN_WORDS = frozenset(_ARTICLE | _BEN)
 
 
 @lru_cache(maxsize=131072)
@@ -124,7 +125,7 @@ def normalize(name: str) -> str:
         if "&" in folded:  # "Trinidad & Tobago", "Jammu & Kashmir"
             folded = folded.replace("&", " and ")
         tokens = _ALNUM_RUN.findall(folded)  # the words left when every other character separates
-    if not _ARTICLE_OR_BEN.intersection(tokens):  # most names: nothing to rewrite
+    if not REWRITTEN_WORDS.intersection(tokens):  # most names: nothing to rewrite
         return " ".join(tokens)
     last = len(tokens) - 1
     return " ".join("al" if tok in _ARTICLE and i < last else "ben" if tok in _BEN and i < last else tok
