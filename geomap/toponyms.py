@@ -318,7 +318,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
     lower_words = _lower_words(text)
     sents = sentence_spans(text)
     sentence_starts = {s for s, _ in sents}
-    demonyms = gazetteer.demonyms()
+    demonyms = _with_plurals(gazetteer.demonyms())
     out: list[Detection] = []
     cache: dict[str, list[Candidate]] = {}
     gazetteer_lookup = gazetteer.lookup
@@ -360,9 +360,14 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
 
     for run in _runs(text, toks):
         n = len(run)
+        a, b = run[0]
+        word = text[a:b]
+        head = fold(word)  # of token i, here 0 (a run starts with a capitalised token)
+        head_skip = head in _ALWAYS_SKIP and head not in _NAME_ABBR
         if n == 1:  # most runs: a list display is cheaper than a comprehension
-            a, b = run[0]
-            words = [text[a:b]]
+            if head_skip:
+                continue  # its one span, the token alone, would be skipped below ("single and head_skip")
+            words = [word]
         else:
             words = [text[a:b] for a, b in run]
         ends: list[int | None] = [None] * n  # each token's end without a possessive ending (on demand)
@@ -373,9 +378,10 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
             s = run[i][0]
             # every span from token i starts with its first letter: a lower-case one names nothing
             word = words[i]
-            if word[:1].isupper():
-                head = fold(word)
-                head_skip = head in _ALWAYS_SKIP and head not in _NAME_ABBR
+            if not i or word[:1].isupper():
+                if i:
+                    head = fold(word)
+                    head_skip = head in _ALWAYS_SKIP and head not in _NAME_ABBR
                 last = min(n, i + 6) - 1
                 if last > i:
                     if head_skip and head not in _DIRECTIONS:
@@ -410,9 +416,12 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                         elif c in _APOSTROPHES:
                             e -= 1
                     ends[j] = e
-                name = text[s:e]
-                key = fold(name)
                 single = i == j
+                if single and e == run[i][1]:  # the token as it is (most spans asked)
+                    name, key = word, head
+                else:
+                    name = text[s:e]
+                    key = fold(name)
                 if key in _ALWAYS_SKIP or (single and head_skip):
                     continue
                 acronym = name.isupper()
@@ -426,7 +435,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                             break
                     else:
                         continue  # "Death Toll": a headline of common words
-                demonym = demonyms.get(key) or (demonyms.get(key[:-1]) if key.endswith("s") else None)
+                demonym = demonyms.get(key)  # "tunisian", "tunisians"
                 if demonym:
                     mention = new_mention(article.id, s, e, name, sentence_at(text, sents, s), "demonym")
                     cands = [c for c in lookup(gazetteer.countries[demonym].name)
@@ -455,6 +464,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                     bare = lookup(name[:-1])
                     if any(c.feature == "country" and c.score >= 1 for c in bare):
                         cands, e, name = bare, e - 1, name[:-1]
+                        key = fold(name)
                 if single and e - s <= 6 and cands and text[e:e + 1] != "." and "." not in name:
                     abbreviated = period_abbreviations.get(normalize(name))
                     if abbreviated:
@@ -467,14 +477,14 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 if single and s in sentence_starts and all(c.score < 1 for c in cands):
                     continue  # a capitalised first word that only looks like a place name ("Prime" ~ Perm)
                 # (the cheap test first: both are pure, and four in ten names asked are personal names)
-                if fold(name) not in common_names and _strong_place(cands, name):
+                if key not in common_names and _strong_place(cands, name):
                     # "the Texas Fire Service", "Ohio Supreme Court": a state or a city modifying a name
                     before = text[max(0, s - 25):s].split()
                     if before and before[-1].rstrip(".").lower() in _PERSON_BEFORE:
                         continue
                 elif _looks_like_person(text, s, e, prev_unmatched, unknown_cap(j + 1, run), run, i, j):
                     continue
-                if single and _common_name_without_cue(text, s, e, name, cands, needs_cue):
+                if single and _common_name_without_cue(text, s, e, name, cands, needs_cue, key):
                     continue  # "Ripley", "Turner": a frequent surname or given name naming only small towns
                 e, j = _extend(text, s, e, j, run, cands)
                 mention = new_mention(article.id, s, e, text[s:e], sentence_at(text, sents, s))
@@ -490,6 +500,25 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 prev_unmatched = False
     out = _joined_names(text, sents, article.id, out, gazetteer, lookup)
     return designate_listed(text, out, lookup, add=True, article_id=article.id, sents=sents)
+
+
+def _with_plurals(demonyms: dict[str, str]) -> dict[str, str]:
+    """``demonyms`` with their plurals: ``.get(key)`` answers, in one step, what
+    ``demonyms.get(key) or (demonyms.get(key[:-1]) if key.endswith("s") else None)`` answers (a false value
+    as None). Made once per demonym table (the gazetteer keeps its own)."""
+    made = _PLURAL_DEMONYMS.get(id(demonyms))
+    if made is None or made[0] is not demonyms:
+        plural: dict[str, str] = {}
+        for key in (*demonyms, *(d + "s" for d in demonyms)):
+            found = demonyms.get(key) or (demonyms.get(key[:-1]) if key.endswith("s") else None)
+            if found:
+                plural[key] = found
+        made = _PLURAL_DEMONYMS[id(demonyms)] = (demonyms, plural)
+    return made[1]
+
+
+#: :func:`_with_plurals` by the id of the table (kept with the table, so the id is not reused)
+_PLURAL_DEMONYMS: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
 
 
 def listed_places(text: str, lookup: Callable[[str], list[Candidate]]) -> list[tuple[int, int, list[Candidate]]]:
@@ -760,13 +789,14 @@ def _extend(text: str, s: int, e: int, j: int, run: list[tuple[int, int]], cands
 
 
 def _common_name_without_cue(text: str, s: int, e: int, name: str, cands: list[Candidate],
-                             names: frozenset[str]) -> bool:
+                             names: frozenset[str], key: str | None = None) -> bool:
     """A frequent personal name ("Turner", "Ripley") naming only small towns, with nothing saying it is a place.
 
     Cues that it is a place: a locative preposition before it ("in Ripley"), a state or
     country after a comma ("Ripley, Miss."), a feature word after it ("Ripley County").
+    ``key`` is ``fold(name)`` when the caller has it.
     """
-    if fold(name) not in names:
+    if (fold(name) if key is None else key) not in names:
         return False
     for c in cands:
         if c.feature in _REGIONAL or c.feature.startswith("admin1"):

@@ -233,3 +233,22 @@ def test_joined_names_answer_as_the_plain_form(texts, gaz):
         assert got == _joined_names_plain(text, sents, "t", [], gaz, lookup), text[:200]
         found += len(got)
     assert found > 200
+
+
+def test_demonyms_with_plurals_answer_as_the_two_lookups(texts, gaz):
+    """find_mentions asks one dict (:func:`_with_plurals`) for a key's demonym where it asked the demonym table
+    for the key and then for the key without its final "s"."""
+    demonyms = gaz.demonyms()
+    fast = T._with_plurals(demonyms)
+    assert T._with_plurals(demonyms) is fast  # made once per table
+    keys = {*demonyms, *(d + "s" for d in demonyms), *(d[:-1] for d in demonyms), "s", "", "ss"}
+    for text in texts[:3000]:
+        keys.update(fold(text[s:e]) for s, e in T._detection_tokens(text))
+    for key in keys:
+        assert fast.get(key) == (demonyms.get(key) or (demonyms.get(key[:-1]) if key.endswith("s") else None)
+                                 or None), key
+    # a table with false values (find_mentions reads any as none) and a plural that is a demonym of its own
+    odd = {"x": "", "xs": "B", "y": "C", "ys": "", "zs": "D"}
+    for key in ("x", "xs", "xss", "y", "ys", "yss", "z", "zs", "zss"):
+        assert T._with_plurals(odd).get(key) == (odd.get(key) or (odd.get(key[:-1]) if key.endswith("s") else None)
+                                                 or None), key
