@@ -477,14 +477,15 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 if single and s in sentence_starts and all(c.score < 1 for c in cands):
                     continue  # a capitalised first word that only looks like a place name ("Prime" ~ Perm)
                 # (the cheap test first: both are pure, and four in ten names asked are personal names)
+                before = text[max(0, s - 25):s].split()  # the words before the span, which the tests below read
                 if key not in common_names and _strong_place(cands, name):
                     # "the Texas Fire Service", "Ohio Supreme Court": a state or a city modifying a name
-                    before = text[max(0, s - 25):s].split()
                     if before and before[-1].rstrip(".").lower() in _PERSON_BEFORE:
                         continue
-                elif _looks_like_person(text, s, e, prev_unmatched, unknown_cap(j + 1, run), run, i, j):
+                elif _looks_like_person(text, s, e, prev_unmatched, j + 1 < n and unknown_cap(j + 1, run), run, i, j,
+                                        before):
                     continue
-                if single and _common_name_without_cue(text, s, e, name, cands, needs_cue, key):
+                if single and _common_name_without_cue(text, s, e, name, cands, needs_cue, key, before):
                     continue  # "Ripley", "Turner": a frequent surname or given name naming only small towns
                 e, j = _extend(text, s, e, j, run, cands)
                 mention = new_mention(article.id, s, e, text[s:e], sentence_at(text, sents, s))
@@ -748,6 +749,9 @@ _FEATURE_WORDS = {"river", "county", "township", "valley", "lake", "bay", "provi
 #: a frequent personal name counts as a place without a cue only when some place of that name is this large
 NAME_TOWN_POPULATION = 20_000
 _REGIONAL = ("country", "continent", "region", "sea", "lake", "river")
+#: the feature of most candidates (name-table places), which is neither regional nor a first-level division:
+#: comparing with it first saves the two tests for them
+_POPULATED_PLACE = "populated place"
 
 
 #: a city this large is a place even when a capitalised word follows it ("Dublin City Council")
@@ -762,9 +766,12 @@ def _strong_place(cands: list[Candidate], name: str = "") -> bool:
             if c.score >= 1:
                 return True
     for c in cands:
-        if c.score >= 1 and (c.population >= STRONG_PLACE_POPULATION or c.feature in _REGIONAL
-                             or c.feature.startswith("admin1")):
-            return True
+        if c.score >= 1:
+            if c.population >= STRONG_PLACE_POPULATION:
+                return True
+            feature = c.feature
+            if feature != _POPULATED_PLACE and (feature in _REGIONAL or feature.startswith("admin1")):
+                return True
     return False
 
 
@@ -789,22 +796,25 @@ def _extend(text: str, s: int, e: int, j: int, run: list[tuple[int, int]], cands
 
 
 def _common_name_without_cue(text: str, s: int, e: int, name: str, cands: list[Candidate],
-                             names: frozenset[str], key: str | None = None) -> bool:
+                             names: frozenset[str], key: str | None = None, before: list[str] | None = None) -> bool:
     """A frequent personal name ("Turner", "Ripley") naming only small towns, with nothing saying it is a place.
 
     Cues that it is a place: a locative preposition before it ("in Ripley"), a state or
     country after a comma ("Ripley, Miss."), a feature word after it ("Ripley County").
-    ``key`` is ``fold(name)`` when the caller has it.
+    ``key`` is ``fold(name)`` and ``before`` the words of the 25 characters before the name when the
+    caller has them.
     """
     if (fold(name) if key is None else key) not in names:
         return False
+    # one pass for the two tests: the answer is False when any candidate passes either (both are pure)
     for c in cands:
-        if c.feature in _REGIONAL or c.feature.startswith("admin1"):
+        feature = c.feature
+        if feature != _POPULATED_PLACE and (feature in _REGIONAL or feature.startswith("admin1")):
             return False
-    for c in cands:
         if c.score >= 1.0 and c.population >= NAME_TOWN_POPULATION and not alternate_only(c):
             return False  # a large place by its own name ("Aid" is only another name of Anderson, Indiana)
-    before = text[max(0, s - 25):s].split()
+    if before is None:
+        before = text[max(0, s - 25):s].split()
     if before and before[-1].lower() in _LOCATIVE:
         return False
     after = text[e:e + 20]
@@ -912,25 +922,30 @@ Rose Alexis Kayla Bob Jim Tom Mike Bill Dave Steve Tony Dan Chris Matt Rick Ron 
 
 
 def _looks_like_person(text: str, s: int, e: int, prev_unknown: bool, next_unknown: bool,
-                       run: list[tuple[int, int]], i: int, j: int) -> bool:
+                       run: list[tuple[int, int]], i: int, j: int, before: list[str] | None = None) -> bool:
     """Cues that a matched name is (part of) a person's name, not a place.
 
     A title before it ("President X"), an unknown capitalised word glued before
     ("Habib Essid") or after it ("Hamza Meddeb"), a patronymic after it
-    ("Mohamed Ben Mohsen"), or "said"/"told" right after it.
+    ("Mohamed Ben Mohsen"), or "said"/"told" right after it. ``before`` is the words of the 25
+    characters before the name when the caller has them.
     """
-    before = text[max(0, s - 25):s].split()
-    if before and before[-1].rstrip(".").lower() in _PERSON_BEFORE:
+    if before is None:
+        before = text[max(0, s - 25):s].split()
+    last = before[-1].lower() if before else ""
+    # (a period lower-cases to itself and no character to one, so the lower-cased word stripped of its
+    # periods is the stripped word lower-cased)
+    if last.rstrip(".") in _PERSON_BEFORE:
         return True
-    if before and before[-1].lower() in _LOCATIVE:
+    if last in _LOCATIVE:
         return False  # "in Tripoli said": a preposition of place outweighs the weaker cues
     if prev_unknown or next_unknown:
         return True
     if j + 2 < len(run) and text[run[j + 1][0]:run[j + 1][1]].lower() in _PATRONYMIC:
         return True
-    if before and before[-1].lower() in _PATRONYMIC and len(before) > 1 and before[-2][:1].isupper():
+    if last in _PATRONYMIC and len(before) > 1 and before[-2][:1].isupper():
         return True  # "... Ben Mohamed": a patronymic, not "Ben Guerdane"
-    if j == i and _OF_AFTER.match(text[e:e + 12]):
+    if j == i and _OF_AFTER.match(text, e, e + 12):  # (no anchor: as on the slice)
         return True  # "Center of Strategic Studies": the head of an organisation's name
     return bool(_PERSON_AFTER.match(text[e:e + 20]))
 
