@@ -25,8 +25,10 @@ Every mention satisfies ``text[start:end] == mention.text``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from geomap.gazetteer import Gazetteer
 from geomap.gazetteer.normalize import REWRITTEN_WORDS, alternate_only, fold, normalize
@@ -203,18 +205,17 @@ def _add_span(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> None:
 
 
 def sentence_at(text: str, spans: list[tuple[int, int]], pos: int) -> str:
-    """The sentence of ``text`` that contains character ``pos`` (``""`` if none)."""
-    lo, hi = 0, len(spans) - 1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        s, e = spans[mid]
-        if pos < s:
-            hi = mid - 1
-        elif pos >= e:
-            lo = mid + 1
-        else:
+    """The sentence of ``text`` that contains character ``pos`` (``""`` if none); ``spans`` are its
+    :func:`sentence_spans` (in order, disjoint)."""
+    k = bisect_right(spans, pos, key=_START) - 1  # the last span starting at or before pos
+    if k >= 0:
+        s, e = spans[k]
+        if pos < e:
             return text[s:e]
     return ""
+
+
+_START = itemgetter(0)
 
 
 def _tokens(text: str) -> list[tuple[int, int]]:
@@ -368,6 +369,9 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
             if head_skip:
                 continue  # its one span, the token alone, would be skipped below ("single and head_skip")
             words = [word]
+        elif n == 2:  # most of the others
+            a, b = run[1]
+            words = [word, text[a:b]]
         else:
             words = [text[a:b] for a, b in run]
         ends: list[int | None] = [None] * n  # each token's end without a possessive ending (on demand)
@@ -382,7 +386,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 if i:
                     head = fold(word)
                     head_skip = head in _ALWAYS_SKIP and head not in _NAME_ABBR
-                last = min(n, i + 6) - 1
+                last = n - 1 if n < i + 6 else i + 5  # spans of up to six tokens
                 if last > i:
                     if head_skip and head not in _DIRECTIONS:
                         last = i  # "West" alone may be skipped but "West Virginia" not

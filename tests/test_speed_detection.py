@@ -333,3 +333,27 @@ def test_person_and_place_cues_answer_as_the_plain_forms(texts, gaz):
                         assert T._common_name_without_cue(text, s, e, name, cands, needs_cue, fold(name),
                                                           before) == want, name
     assert asked == 20_000 and strong > 1000 and common > 100
+
+
+def _sentence_at_plain(text, spans, pos):
+    lo, hi = 0, len(spans) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        s, e = spans[mid]
+        if pos < s:
+            hi = mid - 1
+        elif pos >= e:
+            lo = mid + 1
+        else:
+            return text[s:e]
+    return ""
+
+
+def test_sentence_at_answers_as_the_binary_search(texts):
+    """sentence_at (bisect on the span starts) finds the sentence the plain binary search finds, at every
+    position of the texts (and just outside them)."""
+    for text in texts[:4000]:
+        spans = T.sentence_spans(text)
+        for pos in range(-1, len(text) + 2):
+            assert T.sentence_at(text, spans, pos) == _sentence_at_plain(text, spans, pos), (text[:200], pos)
+    assert T.sentence_at("", [], 0) == ""
