@@ -49,8 +49,30 @@ _TOKEN = re.compile(r"(?:[A-Z][a-z]{0,2}\.){2,}|\b(?:" + "|".join(sorted(_CONNEC
 #: :data:`_TOKEN_SCAN`, which detection scans with
 _CAP_TOKEN = re.compile(r"[A-Z\x80-\U0010FFFF](?<=[^\W\d_a-z])(?:(?<=[A-Z])([a-z]{0,2}\.(?:[A-Z][a-z]{0,2}\.)+)"
                         r"|[\w’'.\-]*)")
-#: a connector of :data:`_TOKEN` at a given position (after a space or a hyphen: a word starts there)
-_CONNECTOR_AT = re.compile(r"(?:" + "|".join(sorted(_CONNECTORS, key=len, reverse=True)) + r")\b")
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` (plain letters) as a trie ("d(?:e(?:l|s)?|u)"), whose branches the
+    regex engine rules out by their first letter instead of trying every word in turn."""
+    branches: dict[str, set[str]] = {}
+    for word in words:
+        branches.setdefault(word[0], set()).add(word[1:])
+    out = []
+    for first, rests in sorted(branches.items()):
+        longer = {r for r in rests if r}
+        if not longer:
+            out.append(first)
+        elif len(rests) == 1:  # one word goes on: no group
+            out.append(first + _alternation(longer))
+        else:
+            out.append(first + "(?:" + _alternation(longer) + ")" + ("?" if "" in rests else ""))
+    return "|".join(out)
+
+
+#: a connector of :data:`_TOKEN` at a given position (after a space or a hyphen: a word starts there). Where a
+#: connector ends at a word boundary, no longer one can (its next letter is a word character), so at most one
+#: matches at a position, whatever the order of the branches
+_CONNECTOR_AT = re.compile(r"(?:" + _alternation(_CONNECTORS) + r")\b")
 #: :data:`_CAP_TOKEN` as :func:`_detection_tokens` scans with it, so that most matches need no more work in
 #: Python: a word ends at its last word character (what stripping the punctuation ``.-’'`` the word pattern
 #: swallows leaves; those characters start no token, so the scan goes on as before; a dotted abbreviation
@@ -349,11 +371,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
 
     unknowns: dict[int, bool] = {}  # token start -> an unknown capitalised word
 
-    def unknown_cap(k: int, run: list[tuple[int, int]]) -> bool:
-        """Run token k is a capitalised word that is no common word (maybe part of a person's name)."""
-        if not 0 <= k < len(run):
-            return False
-        s, e = run[k]
+    def unknown_cap(s: int, e: int) -> bool:
+        """The token ``text[s:e]`` is a capitalised word that is no common word (maybe part of a person's name)."""
         u = unknowns.get(s)
         if u is None:
             u = unknowns[s] = not common(s, e) and not (text[s:e].isupper() and e - s <= 3)
@@ -481,12 +500,13 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 if single and s in sentence_starts and all(c.score < 1 for c in cands):
                     continue  # a capitalised first word that only looks like a place name ("Prime" ~ Perm)
                 # (the cheap test first: both are pure, and four in ten names asked are personal names)
-                before = text[max(0, s - 25):s].split()  # the words before the span, which the tests below read
+                # the words before the span, which the tests below read: only the last two are asked for
+                before = text[max(0, s - 25):s].rsplit(None, 2)
                 if key not in common_names and _strong_place(cands, name):
                     # "the Texas Fire Service", "Ohio Supreme Court": a state or a city modifying a name
                     if before and before[-1].rstrip(".").lower() in _PERSON_BEFORE:
                         continue
-                elif _looks_like_person(text, s, e, prev_unmatched, j + 1 < n and unknown_cap(j + 1, run), run, i, j,
+                elif _looks_like_person(text, s, e, prev_unmatched, j + 1 < n and unknown_cap(*run[j + 1]), run, i, j,
                                         before):
                     continue
                 if single and _common_name_without_cue(text, s, e, name, cands, needs_cue, key, before):
@@ -499,7 +519,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 break
             if not matched:
                 # what the next token of the run is told (after the last one nobody asks)
-                prev_unmatched = i + 1 < n and unknown_cap(i, run)
+                prev_unmatched = i + 1 < n and unknown_cap(*run[i])
                 i += 1
             else:
                 prev_unmatched = False
@@ -805,8 +825,8 @@ def _common_name_without_cue(text: str, s: int, e: int, name: str, cands: list[C
 
     Cues that it is a place: a locative preposition before it ("in Ripley"), a state or
     country after a comma ("Ripley, Miss."), a feature word after it ("Ripley County").
-    ``key`` is ``fold(name)`` and ``before`` the words of the 25 characters before the name when the
-    caller has them.
+    ``key`` is ``fold(name)`` and ``before`` the words of the 25 characters before the name (at least the
+    last two split off) when the caller has them.
     """
     if (fold(name) if key is None else key) not in names:
         return False
@@ -932,7 +952,7 @@ def _looks_like_person(text: str, s: int, e: int, prev_unknown: bool, next_unkno
     A title before it ("President X"), an unknown capitalised word glued before
     ("Habib Essid") or after it ("Hamza Meddeb"), a patronymic after it
     ("Mohamed Ben Mohsen"), or "said"/"told" right after it. ``before`` is the words of the 25
-    characters before the name when the caller has them.
+    characters before the name (at least the last two split off) when the caller has them.
     """
     if before is None:
         before = text[max(0, s - 25):s].split()

@@ -302,7 +302,7 @@ def _common_name_without_cue_plain(text, s, e, name, cands, names):
 
 
 def test_person_and_place_cues_answer_as_the_plain_forms(texts, gaz):
-    """_looks_like_person (the words before given or not, the last one lower-cased once, the "of" after matched
+    """_looks_like_person (the last words before given or not, the last one lower-cased once, the "of" after matched
     in place), _strong_place and _common_name_without_cue (one pass over the candidates, populated places
     passed over first; the key and the words before given or not) answer as the plain forms on every span of
     up to three tokens of the real texts and of perturbed ones, with the candidates of the gazetteer."""
@@ -317,7 +317,7 @@ def test_person_and_place_cues_answer_as_the_plain_forms(texts, gaz):
                 for j in range(i, min(len(run), i + 3)):
                     s, e = run[i][0], run[j][1]
                     flags = (rng.random() < 0.2, rng.random() < 0.2)
-                    before = text[max(0, s - 25):s].split()
+                    before = text[max(0, s - 25):s].rsplit(None, 2)  # as find_mentions gives them
                     want = _looks_like_person_plain(text, s, e, *flags, run, i, j)
                     assert T._looks_like_person(text, s, e, *flags, run, i, j) == want, text[s - 30:e + 30]
                     assert T._looks_like_person(text, s, e, *flags, run, i, j, before) == want, text[s - 30:e + 30]
