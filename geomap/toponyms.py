@@ -353,7 +353,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
         return found
 
     def lookup_country(name: str) -> bool:
-        return any(c.feature == "country" and c.score >= 1 for c in lookup(name))
+        return is_country_name(lookup(name))
 
     surnames = _surnames(text, toks, lower_words)
     first_words = gazetteer.first_words()
@@ -482,10 +482,10 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                         c.score >= 1 and (c.feature in ("country", "populated place") or c.feature.startswith("admin"))
                         for c in cands):
                     continue  # dotted abbreviations are places when they abbreviate one ("D.C.", "S.C.", "U.K.")
-                if single and name.endswith("s") and len(name) > 4 and not any(c.score >= 1 for c in cands):
+                if single and name.endswith("s") and len(name) > 4 and not _any_exact(cands):
                     # "Libyas": an apostrophe lost in transmission
                     bare = lookup(name[:-1])
-                    if any(c.feature == "country" and c.score >= 1 for c in bare):
+                    if is_country_name(bare):
                         cands, e, name = bare, e - 1, name[:-1]
                         key = fold(name)
                 if single and e - s <= 6 and cands and text[e:e + 1] != "." and "." not in name:
@@ -888,7 +888,18 @@ def _needs_cue() -> frozenset[str]:
 
 def is_country_name(cands: list[Candidate]) -> bool:
     """Whether the name exactly names a country."""
-    return any(c.feature == "country" and c.score >= 1 for c in cands)
+    for c in cands:  # (a loop: cheaper than any() over a generator for the few candidates of most names)
+        if c.feature == "country" and c.score >= 1:
+            return True
+    return False
+
+
+def _any_exact(cands: list[Candidate]) -> bool:
+    """Whether a candidate matches the name exactly (``any(c.score >= 1 for c in cands)``, as a loop)."""
+    for c in cands:
+        if c.score >= 1:
+            return True
+    return False
 
 
 #: titles (with or without their period) before a surname; a set, as the words asked are whole tokens
