@@ -25,8 +25,10 @@ Every mention satisfies ``text[start:end] == mention.text``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from geomap.gazetteer import Gazetteer
 from geomap.gazetteer.normalize import REWRITTEN_WORDS, alternate_only, fold, normalize
@@ -47,8 +49,30 @@ _TOKEN = re.compile(r"(?:[A-Z][a-z]{0,2}\.){2,}|\b(?:" + "|".join(sorted(_CONNEC
 #: :data:`_TOKEN_SCAN`, which detection scans with
 _CAP_TOKEN = re.compile(r"[A-Z\x80-\U0010FFFF](?<=[^\W\d_a-z])(?:(?<=[A-Z])([a-z]{0,2}\.(?:[A-Z][a-z]{0,2}\.)+)"
                         r"|[\w’'.\-]*)")
-#: a connector of :data:`_TOKEN` at a given position (after a space or a hyphen: a word starts there)
-_CONNECTOR_AT = re.compile(r"(?:" + "|".join(sorted(_CONNECTORS, key=len, reverse=True)) + r")\b")
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` (plain letters) as a trie ("d(?:e(?:l|s)?|u)"), whose branches the
+    regex engine rules out by their first letter instead of trying every word in turn."""
+    branches: dict[str, set[str]] = {}
+    for word in words:
+        branches.setdefault(word[0], set()).add(word[1:])
+    out = []
+    for first, rests in sorted(branches.items()):
+        longer = {r for r in rests if r}
+        if not longer:
+            out.append(first)
+        elif len(rests) == 1:  # one word goes on: no group
+            out.append(first + _alternation(longer))
+        else:
+            out.append(first + "(?:" + _alternation(longer) + ")" + ("?" if "" in rests else ""))
+    return "|".join(out)
+
+
+#: a connector of :data:`_TOKEN` at a given position (after a space or a hyphen: a word starts there). Where a
+#: connector ends at a word boundary, no longer one can (its next letter is a word character), so at most one
+#: matches at a position, whatever the order of the branches
+_CONNECTOR_AT = re.compile(r"(?:" + _alternation(_CONNECTORS) + r")\b")
 #: :data:`_CAP_TOKEN` as :func:`_detection_tokens` scans with it, so that most matches need no more work in
 #: Python: a word ends at its last word character (what stripping the punctuation ``.-’'`` the word pattern
 #: swallows leaves; those characters start no token, so the scan goes on as before; a dotted abbreviation
@@ -203,18 +227,17 @@ def _add_span(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> None:
 
 
 def sentence_at(text: str, spans: list[tuple[int, int]], pos: int) -> str:
-    """The sentence of ``text`` that contains character ``pos`` (``""`` if none)."""
-    lo, hi = 0, len(spans) - 1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        s, e = spans[mid]
-        if pos < s:
-            hi = mid - 1
-        elif pos >= e:
-            lo = mid + 1
-        else:
+    """The sentence of ``text`` that contains character ``pos`` (``""`` if none); ``spans`` are its
+    :func:`sentence_spans` (in order, disjoint)."""
+    k = bisect_right(spans, pos, key=_START) - 1  # the last span starting at or before pos
+    if k >= 0:
+        s, e = spans[k]
+        if pos < e:
             return text[s:e]
     return ""
+
+
+_START = itemgetter(0)
 
 
 def _tokens(text: str) -> list[tuple[int, int]]:
@@ -318,7 +341,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
     lower_words = _lower_words(text)
     sents = sentence_spans(text)
     sentence_starts = {s for s, _ in sents}
-    demonyms = gazetteer.demonyms()
+    demonyms = _with_plurals(gazetteer.demonyms())
     out: list[Detection] = []
     cache: dict[str, list[Candidate]] = {}
     gazetteer_lookup = gazetteer.lookup
@@ -330,7 +353,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
         return found
 
     def lookup_country(name: str) -> bool:
-        return any(c.feature == "country" and c.score >= 1 for c in lookup(name))
+        return is_country_name(lookup(name))
 
     surnames = _surnames(text, toks, lower_words)
     first_words = gazetteer.first_words()
@@ -348,11 +371,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
 
     unknowns: dict[int, bool] = {}  # token start -> an unknown capitalised word
 
-    def unknown_cap(k: int, run: list[tuple[int, int]]) -> bool:
-        """Run token k is a capitalised word that is no common word (maybe part of a person's name)."""
-        if not 0 <= k < len(run):
-            return False
-        s, e = run[k]
+    def unknown_cap(s: int, e: int) -> bool:
+        """The token ``text[s:e]`` is a capitalised word that is no common word (maybe part of a person's name)."""
         u = unknowns.get(s)
         if u is None:
             u = unknowns[s] = not common(s, e) and not (text[s:e].isupper() and e - s <= 3)
@@ -360,9 +380,17 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
 
     for run in _runs(text, toks):
         n = len(run)
+        a, b = run[0]
+        word = text[a:b]
+        head = fold(word)  # of token i, here 0 (a run starts with a capitalised token)
+        head_skip = head in _ALWAYS_SKIP and head not in _NAME_ABBR
         if n == 1:  # most runs: a list display is cheaper than a comprehension
-            a, b = run[0]
-            words = [text[a:b]]
+            if head_skip:
+                continue  # its one span, the token alone, would be skipped below ("single and head_skip")
+            words = [word]
+        elif n == 2:  # most of the others
+            a, b = run[1]
+            words = [word, text[a:b]]
         else:
             words = [text[a:b] for a, b in run]
         ends: list[int | None] = [None] * n  # each token's end without a possessive ending (on demand)
@@ -373,10 +401,11 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
             s = run[i][0]
             # every span from token i starts with its first letter: a lower-case one names nothing
             word = words[i]
-            if word[:1].isupper():
-                head = fold(word)
-                head_skip = head in _ALWAYS_SKIP and head not in _NAME_ABBR
-                last = min(n, i + 6) - 1
+            if not i or word[:1].isupper():
+                if i:
+                    head = fold(word)
+                    head_skip = head in _ALWAYS_SKIP and head not in _NAME_ABBR
+                last = n - 1 if n < i + 6 else i + 5  # spans of up to six tokens
                 if last > i:
                     if head_skip and head not in _DIRECTIONS:
                         last = i  # "West" alone may be skipped but "West Virginia" not
@@ -410,9 +439,12 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                         elif c in _APOSTROPHES:
                             e -= 1
                     ends[j] = e
-                name = text[s:e]
-                key = fold(name)
                 single = i == j
+                if single and e == run[i][1]:  # the token as it is (most spans asked)
+                    name, key = word, head
+                else:
+                    name = text[s:e]
+                    key = fold(name)
                 if key in _ALWAYS_SKIP or (single and head_skip):
                     continue
                 acronym = name.isupper()
@@ -426,7 +458,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                             break
                     else:
                         continue  # "Death Toll": a headline of common words
-                demonym = demonyms.get(key) or (demonyms.get(key[:-1]) if key.endswith("s") else None)
+                demonym = demonyms.get(key)  # "tunisian", "tunisians"
                 if demonym:
                     mention = new_mention(article.id, s, e, name, sentence_at(text, sents, s), "demonym")
                     cands = [c for c in lookup(gazetteer.countries[demonym].name)
@@ -450,11 +482,12 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                         c.score >= 1 and (c.feature in ("country", "populated place") or c.feature.startswith("admin"))
                         for c in cands):
                     continue  # dotted abbreviations are places when they abbreviate one ("D.C.", "S.C.", "U.K.")
-                if single and name.endswith("s") and len(name) > 4 and not any(c.score >= 1 for c in cands):
+                if single and name.endswith("s") and len(name) > 4 and not _any_exact(cands):
                     # "Libyas": an apostrophe lost in transmission
                     bare = lookup(name[:-1])
-                    if any(c.feature == "country" and c.score >= 1 for c in bare):
+                    if is_country_name(bare):
                         cands, e, name = bare, e - 1, name[:-1]
+                        key = fold(name)
                 if single and e - s <= 6 and cands and text[e:e + 1] != "." and "." not in name:
                     abbreviated = period_abbreviations.get(normalize(name))
                     if abbreviated:
@@ -467,14 +500,16 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 if single and s in sentence_starts and all(c.score < 1 for c in cands):
                     continue  # a capitalised first word that only looks like a place name ("Prime" ~ Perm)
                 # (the cheap test first: both are pure, and four in ten names asked are personal names)
-                if fold(name) not in common_names and _strong_place(cands, name):
+                # the words before the span, which the tests below read: only the last two are asked for
+                before = text[max(0, s - 25):s].rsplit(None, 2)
+                if key not in common_names and _strong_place(cands, name):
                     # "the Texas Fire Service", "Ohio Supreme Court": a state or a city modifying a name
-                    before = text[max(0, s - 25):s].split()
                     if before and before[-1].rstrip(".").lower() in _PERSON_BEFORE:
                         continue
-                elif _looks_like_person(text, s, e, prev_unmatched, unknown_cap(j + 1, run), run, i, j):
+                elif _looks_like_person(text, s, e, prev_unmatched, j + 1 < n and unknown_cap(*run[j + 1]), run, i, j,
+                                        before):
                     continue
-                if single and _common_name_without_cue(text, s, e, name, cands, needs_cue):
+                if single and _common_name_without_cue(text, s, e, name, cands, needs_cue, key, before):
                     continue  # "Ripley", "Turner": a frequent surname or given name naming only small towns
                 e, j = _extend(text, s, e, j, run, cands)
                 mention = new_mention(article.id, s, e, text[s:e], sentence_at(text, sents, s))
@@ -484,12 +519,31 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 break
             if not matched:
                 # what the next token of the run is told (after the last one nobody asks)
-                prev_unmatched = i + 1 < n and unknown_cap(i, run)
+                prev_unmatched = i + 1 < n and unknown_cap(*run[i])
                 i += 1
             else:
                 prev_unmatched = False
     out = _joined_names(text, sents, article.id, out, gazetteer, lookup)
     return designate_listed(text, out, lookup, add=True, article_id=article.id, sents=sents)
+
+
+def _with_plurals(demonyms: dict[str, str]) -> dict[str, str]:
+    """``demonyms`` with their plurals: ``.get(key)`` answers, in one step, what
+    ``demonyms.get(key) or (demonyms.get(key[:-1]) if key.endswith("s") else None)`` answers (a false value
+    as None). Made once per demonym table (the gazetteer keeps its own)."""
+    made = _PLURAL_DEMONYMS.get(id(demonyms))
+    if made is None or made[0] is not demonyms:
+        plural: dict[str, str] = {}
+        for key in (*demonyms, *(d + "s" for d in demonyms)):
+            found = demonyms.get(key) or (demonyms.get(key[:-1]) if key.endswith("s") else None)
+            if found:
+                plural[key] = found
+        made = _PLURAL_DEMONYMS[id(demonyms)] = (demonyms, plural)
+    return made[1]
+
+
+#: :func:`_with_plurals` by the id of the table (kept with the table, so the id is not reused)
+_PLURAL_DEMONYMS: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
 
 
 def listed_places(text: str, lookup: Callable[[str], list[Candidate]]) -> list[tuple[int, int, list[Candidate]]]:
@@ -719,6 +773,9 @@ _FEATURE_WORDS = {"river", "county", "township", "valley", "lake", "bay", "provi
 #: a frequent personal name counts as a place without a cue only when some place of that name is this large
 NAME_TOWN_POPULATION = 20_000
 _REGIONAL = ("country", "continent", "region", "sea", "lake", "river")
+#: the feature of most candidates (name-table places), which is neither regional nor a first-level division:
+#: comparing with it first saves the two tests for them
+_POPULATED_PLACE = "populated place"
 
 
 #: a city this large is a place even when a capitalised word follows it ("Dublin City Council")
@@ -733,9 +790,12 @@ def _strong_place(cands: list[Candidate], name: str = "") -> bool:
             if c.score >= 1:
                 return True
     for c in cands:
-        if c.score >= 1 and (c.population >= STRONG_PLACE_POPULATION or c.feature in _REGIONAL
-                             or c.feature.startswith("admin1")):
-            return True
+        if c.score >= 1:
+            if c.population >= STRONG_PLACE_POPULATION:
+                return True
+            feature = c.feature
+            if feature != _POPULATED_PLACE and (feature in _REGIONAL or feature.startswith("admin1")):
+                return True
     return False
 
 
@@ -760,21 +820,25 @@ def _extend(text: str, s: int, e: int, j: int, run: list[tuple[int, int]], cands
 
 
 def _common_name_without_cue(text: str, s: int, e: int, name: str, cands: list[Candidate],
-                             names: frozenset[str]) -> bool:
+                             names: frozenset[str], key: str | None = None, before: list[str] | None = None) -> bool:
     """A frequent personal name ("Turner", "Ripley") naming only small towns, with nothing saying it is a place.
 
     Cues that it is a place: a locative preposition before it ("in Ripley"), a state or
     country after a comma ("Ripley, Miss."), a feature word after it ("Ripley County").
+    ``key`` is ``fold(name)`` and ``before`` the words of the 25 characters before the name (at least the
+    last two split off) when the caller has them.
     """
-    if fold(name) not in names:
+    if (fold(name) if key is None else key) not in names:
         return False
+    # one pass for the two tests: the answer is False when any candidate passes either (both are pure)
     for c in cands:
-        if c.feature in _REGIONAL or c.feature.startswith("admin1"):
+        feature = c.feature
+        if feature != _POPULATED_PLACE and (feature in _REGIONAL or feature.startswith("admin1")):
             return False
-    for c in cands:
         if c.score >= 1.0 and c.population >= NAME_TOWN_POPULATION and not alternate_only(c):
             return False  # a large place by its own name ("Aid" is only another name of Anderson, Indiana)
-    before = text[max(0, s - 25):s].split()
+    if before is None:
+        before = text[max(0, s - 25):s].split()
     if before and before[-1].lower() in _LOCATIVE:
         return False
     after = text[e:e + 20]
@@ -824,7 +888,18 @@ def _needs_cue() -> frozenset[str]:
 
 def is_country_name(cands: list[Candidate]) -> bool:
     """Whether the name exactly names a country."""
-    return any(c.feature == "country" and c.score >= 1 for c in cands)
+    for c in cands:  # (a loop: cheaper than any() over a generator for the few candidates of most names)
+        if c.feature == "country" and c.score >= 1:
+            return True
+    return False
+
+
+def _any_exact(cands: list[Candidate]) -> bool:
+    """Whether a candidate matches the name exactly (``any(c.score >= 1 for c in cands)``, as a loop)."""
+    for c in cands:
+        if c.score >= 1:
+            return True
+    return False
 
 
 #: titles (with or without their period) before a surname; a set, as the words asked are whole tokens
@@ -882,25 +957,30 @@ Rose Alexis Kayla Bob Jim Tom Mike Bill Dave Steve Tony Dan Chris Matt Rick Ron 
 
 
 def _looks_like_person(text: str, s: int, e: int, prev_unknown: bool, next_unknown: bool,
-                       run: list[tuple[int, int]], i: int, j: int) -> bool:
+                       run: list[tuple[int, int]], i: int, j: int, before: list[str] | None = None) -> bool:
     """Cues that a matched name is (part of) a person's name, not a place.
 
     A title before it ("President X"), an unknown capitalised word glued before
     ("Habib Essid") or after it ("Hamza Meddeb"), a patronymic after it
-    ("Mohamed Ben Mohsen"), or "said"/"told" right after it.
+    ("Mohamed Ben Mohsen"), or "said"/"told" right after it. ``before`` is the words of the 25
+    characters before the name (at least the last two split off) when the caller has them.
     """
-    before = text[max(0, s - 25):s].split()
-    if before and before[-1].rstrip(".").lower() in _PERSON_BEFORE:
+    if before is None:
+        before = text[max(0, s - 25):s].split()
+    last = before[-1].lower() if before else ""
+    # (a period lower-cases to itself and no character to one, so the lower-cased word stripped of its
+    # periods is the stripped word lower-cased)
+    if last.rstrip(".") in _PERSON_BEFORE:
         return True
-    if before and before[-1].lower() in _LOCATIVE:
+    if last in _LOCATIVE:
         return False  # "in Tripoli said": a preposition of place outweighs the weaker cues
     if prev_unknown or next_unknown:
         return True
     if j + 2 < len(run) and text[run[j + 1][0]:run[j + 1][1]].lower() in _PATRONYMIC:
         return True
-    if before and before[-1].lower() in _PATRONYMIC and len(before) > 1 and before[-2][:1].isupper():
+    if last in _PATRONYMIC and len(before) > 1 and before[-2][:1].isupper():
         return True  # "... Ben Mohamed": a patronymic, not "Ben Guerdane"
-    if j == i and _OF_AFTER.match(text[e:e + 12]):
+    if j == i and _OF_AFTER.match(text, e, e + 12):  # (no anchor: as on the slice)
         return True  # "Center of Strategic Studies": the head of an organisation's name
     return bool(_PERSON_AFTER.match(text[e:e + 20]))
 

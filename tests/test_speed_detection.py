@@ -233,3 +233,127 @@ def test_joined_names_answer_as_the_plain_form(texts, gaz):
         assert got == _joined_names_plain(text, sents, "t", [], gaz, lookup), text[:200]
         found += len(got)
     assert found > 200
+
+
+def test_demonyms_with_plurals_answer_as_the_two_lookups(texts, gaz):
+    """find_mentions asks one dict (:func:`_with_plurals`) for a key's demonym where it asked the demonym table
+    for the key and then for the key without its final "s"."""
+    demonyms = gaz.demonyms()
+    fast = T._with_plurals(demonyms)
+    assert T._with_plurals(demonyms) is fast  # made once per table
+    keys = {*demonyms, *(d + "s" for d in demonyms), *(d[:-1] for d in demonyms), "s", "", "ss"}
+    for text in texts[:3000]:
+        keys.update(fold(text[s:e]) for s, e in T._detection_tokens(text))
+    for key in keys:
+        assert fast.get(key) == (demonyms.get(key) or (demonyms.get(key[:-1]) if key.endswith("s") else None)
+                                 or None), key
+    # a table with false values (find_mentions reads any as none) and a plural that is a demonym of its own
+    odd = {"x": "", "xs": "B", "y": "C", "ys": "", "zs": "D"}
+    for key in ("x", "xs", "xss", "y", "ys", "yss", "z", "zs", "zss"):
+        assert T._with_plurals(odd).get(key) == (odd.get(key) or (odd.get(key[:-1]) if key.endswith("s") else None)
+                                                 or None), key
+
+
+def _looks_like_person_plain(text, s, e, prev_unknown, next_unknown, run, i, j):
+    before = text[max(0, s - 25):s].split()
+    if before and before[-1].rstrip(".").lower() in T._PERSON_BEFORE:
+        return True
+    if before and before[-1].lower() in T._LOCATIVE:
+        return False
+    if prev_unknown or next_unknown:
+        return True
+    if j + 2 < len(run) and text[run[j + 1][0]:run[j + 1][1]].lower() in T._PATRONYMIC:
+        return True
+    if before and before[-1].lower() in T._PATRONYMIC and len(before) > 1 and before[-2][:1].isupper():
+        return True
+    if j == i and T._OF_AFTER.match(text[e:e + 12]):
+        return True
+    return bool(T._PERSON_AFTER.match(text[e:e + 20]))
+
+
+def _strong_place_plain(cands, name=""):
+    if " " in name and name.rsplit(" ", 1)[1].lower() in T._FEATURE_WORDS:
+        for c in cands:
+            if c.score >= 1:
+                return True
+    for c in cands:
+        if c.score >= 1 and (c.population >= T.STRONG_PLACE_POPULATION or c.feature in T._REGIONAL
+                             or c.feature.startswith("admin1")):
+            return True
+    return False
+
+
+def _common_name_without_cue_plain(text, s, e, name, cands, names):
+    if fold(name) not in names:
+        return False
+    for c in cands:
+        if c.feature in T._REGIONAL or c.feature.startswith("admin1"):
+            return False
+    for c in cands:
+        if c.score >= 1.0 and c.population >= T.NAME_TOWN_POPULATION and not T.alternate_only(c):
+            return False
+    before = text[max(0, s - 25):s].split()
+    if before and before[-1].lower() in T._LOCATIVE:
+        return False
+    after = text[e:e + 20]
+    if T._REGION_AFTER.match(after) or T._COUNTY_AFTER.match(after):
+        return False
+    return True
+
+
+def test_person_and_place_cues_answer_as_the_plain_forms(texts, gaz):
+    """_looks_like_person (the last words before given or not, the last one lower-cased once, the "of" after matched
+    in place), _strong_place and _common_name_without_cue (one pass over the candidates, populated places
+    passed over first; the key and the words before given or not) answer as the plain forms on every span of
+    up to three tokens of the real texts and of perturbed ones, with the candidates of the gazetteer."""
+    rng = random.Random(3)
+    needs_cue = T._needs_cue()
+    extra = _perturbed(3000, 23, _PIECES + [" in ", "President ", " said", " of Tunis", " Ben ", "Ripley", " County",
+                                            "ΑΣ.", "\u212a", "Turner", ", Miss."], 14)
+    asked = strong = common = 0
+    for text in texts[:2000] + extra:
+        for run in T._runs(text, T._detection_tokens(text)):
+            for i in range(len(run)):
+                for j in range(i, min(len(run), i + 3)):
+                    s, e = run[i][0], run[j][1]
+                    flags = (rng.random() < 0.2, rng.random() < 0.2)
+                    before = text[max(0, s - 25):s].rsplit(None, 2)  # as find_mentions gives them
+                    want = _looks_like_person_plain(text, s, e, *flags, run, i, j)
+                    assert T._looks_like_person(text, s, e, *flags, run, i, j) == want, text[s - 30:e + 30]
+                    assert T._looks_like_person(text, s, e, *flags, run, i, j, before) == want, text[s - 30:e + 30]
+                    if i == j and asked < 20_000:
+                        name = text[s:e]
+                        cands = gaz.lookup(name, fuzzy=False)
+                        asked += 1
+                        strong += T._strong_place(cands, name)
+                        assert T._strong_place(cands, name) == _strong_place_plain(cands, name), name
+                        want = _common_name_without_cue_plain(text, s, e, name, cands, needs_cue)
+                        common += want
+                        assert T._common_name_without_cue(text, s, e, name, cands, needs_cue) == want, name
+                        assert T._common_name_without_cue(text, s, e, name, cands, needs_cue, fold(name),
+                                                          before) == want, name
+    assert asked == 20_000 and strong > 1000 and common > 100
+
+
+def _sentence_at_plain(text, spans, pos):
+    lo, hi = 0, len(spans) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        s, e = spans[mid]
+        if pos < s:
+            hi = mid - 1
+        elif pos >= e:
+            lo = mid + 1
+        else:
+            return text[s:e]
+    return ""
+
+
+def test_sentence_at_answers_as_the_binary_search(texts):
+    """sentence_at (bisect on the span starts) finds the sentence the plain binary search finds, at every
+    position of the texts (and just outside them)."""
+    for text in texts[:4000]:
+        spans = T.sentence_spans(text)
+        for pos in range(-1, len(text) + 2):
+            assert T.sentence_at(text, spans, pos) == _sentence_at_plain(text, spans, pos), (text[:200], pos)
+    assert T.sentence_at("", [], 0) == ""
