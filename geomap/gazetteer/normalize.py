@@ -125,7 +125,7 @@ def normalize(name: str) -> str:
         if "&" in folded:  # "Trinidad & Tobago", "Jammu & Kashmir"
             folded = folded.replace("&", " and ")
         tokens = _ALNUM_RUN.findall(folded)  # the words left when every other character separates
-    if not REWRITTEN_WORDS.intersection(tokens):  # most names: nothing to rewrite
+    if REWRITTEN_WORDS.isdisjoint(tokens):  # most names: nothing to rewrite (no set made, unlike intersection)
         return " ".join(tokens)
     last = len(tokens) - 1
     return " ".join("al" if tok in _ARTICLE and i < last else "ben" if tok in _BEN and i < last else tok
@@ -159,11 +159,15 @@ def _key_skeleton(norm: str) -> str:
     key = norm.replace(" ", "")
     if not key:
         return ""
-    for old, new in _TRANSLIT_MULTI:
+    for old, new in _TRANSLIT_MULTI if "h" in key else _TRANSLIT_MULTI_NO_H:
         if old in key:
             key = key.replace(old, new)
     # the single-letter folds, then the first letter and the rest without vowels: one translation each
-    rest = key[1:].translate(_SINGLE_NO_VOWELS)
+    rest = key[1:]
+    if rest.isascii():  # a normal key always is: bytes translate through a 256-byte table, str through a dict
+        rest = rest.encode().translate(_SINGLE_NO_VOWELS_BYTES, _DROPPED_BYTES).decode()
+    else:
+        rest = rest.translate(_SINGLE_NO_VOWELS)
     # A final h after a vowel is a transliteration habit (Sabratah/Sabrata).
     if len(rest) > 2:
         rest = rest.rstrip("h")
@@ -183,6 +187,13 @@ _SINGLE = str.maketrans({old: new for old, new in _TRANSLIT if len(old) == 1})
 #: :data:`_SINGLE` then :data:`_NO_VOWELS` (a letter folded to a vowel is dropped too)
 _SINGLE_NO_VOWELS = str.maketrans({**{old: (None if new in "aeiou" else new) for old, new in _TRANSLIT if len(old) == 1},
                                    **{v: None for v in "aeiou"}})
+#: :data:`_TRANSLIT_MULTI` without the folds of an "h": a key with no "h" never gains one (no fold writes an "h"
+#: but those of an "h"), so it has none of them to fold
+_TRANSLIT_MULTI_NO_H = tuple((old, new) for old, new in _TRANSLIT_MULTI if "h" not in old)
+#: :data:`_SINGLE_NO_VOWELS` on ASCII as ``bytes.translate`` arguments (no dictionary look-up per letter): the
+#: table of the letters kept, folded or not, and the letters dropped
+_SINGLE_NO_VOWELS_BYTES = bytes(ord(_SINGLE_NO_VOWELS.get(c) or chr(c)) for c in range(256))
+_DROPPED_BYTES = bytes(c for c, new in _SINGLE_NO_VOWELS.items() if new is None)
 
 
 def name_keys(name: str) -> tuple[str, str]:
