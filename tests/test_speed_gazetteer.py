@@ -126,11 +126,16 @@ def _plain_key_skeleton(norm: str) -> str:
 
 
 def test_key_skeleton_as_plain_on_every_table_key(gaz):
-    """_key_skeleton (no "h" folds tried on a key without "h", bytes translation) gives the plain skeleton of every
-    normal key of the name table, of the texts' words and runs of words, and of non-ASCII strings."""
+    """_key_skeleton (no "h" folds tried on a key without "h", bytes translation, first letter by dictionary, bounds
+    checked inside) gives the plain skeleton of every normal key of the name table, of the texts' words and runs of
+    words, and of non-ASCII strings."""
     words = [N.normalize(w) for text in _texts()[:300] for w in re.findall(r"\w+(?: \w+){0,2}", text)]
     keys = [*gaz.index.table.normal_keys, *words, "héllo wörld", "ßchh", "a", "hh", "ouh", "sschh"]
     assert [N._key_skeleton(k) for k in keys] == [_plain_key_skeleton(k) for k in keys]
+    # with name_keys' bounds, checked inside: "" for a key of under five letters or a skeleton of under three
+    bounded = [_plain_key_skeleton(k) if len(k.replace(" ", "")) >= 5 else "" for k in keys]
+    assert [N._key_skeleton(k, 5, 3) for k in keys] == [s if len(s) >= 3 else "" for s in bounded]
+    assert (N.SKELETON_MIN_LETTERS, N.SKELETON_MIN_LENGTH) == (5, 3)
 
 
 def test_close_aliases_as_every_ratio_computed(gaz):

@@ -30,7 +30,7 @@ from pathlib import Path
 from geomap.errors import DataError, InputError
 from geomap.gazetteer.admin import load_admin_entries
 from geomap.gazetteer.index import TIER_NORMAL, TIER_SKELETON, CityIndex, CityRow, NameTable, open_index
-from geomap.gazetteer.normalize import _key_skeleton, fold, name_keys, normalize
+from geomap.gazetteer.normalize import SKELETON_MIN_LENGTH, SKELETON_MIN_LETTERS, _key_skeleton, fold, name_keys, normalize
 from geomap.model import PRECISION_AREA, PRECISION_POINT, PRECISION_REGION, Candidate
 from geomap.model import new_candidate as _new_candidate
 
@@ -341,8 +341,7 @@ def _import_rapidfuzz() -> None:
 
 def _skeleton_key(norm: str) -> str:
     """``name_keys(name)[1]`` from ``norm = normalize(name)`` (not normalised again)."""
-    skel = _key_skeleton(norm) if len(norm.replace(" ", "")) >= 5 else ""
-    return skel if len(skel) >= 3 else ""
+    return _key_skeleton(norm, SKELETON_MIN_LETTERS, SKELETON_MIN_LENGTH)
 
 
 def _match_order(match: tuple) -> tuple[float, int, str]:
@@ -595,7 +594,7 @@ class Gazetteer:
         if not exact and n is None and not fuzzy:
             # most names looked up match nothing: say so as soon as neither key is known (the full path would
             # find nothing either: no exact match, and the skeleton stage needs its key in a table)
-            skel = _skeleton_key(norm) if skeleton else ""
+            skel = _key_skeleton(norm, SKELETON_MIN_LETTERS, SKELETON_MIN_LENGTH) if skeleton else ""  # _skeleton_key
             if not skel or (skel not in memory.by_skel and skel not in table.keys[TIER_SKELETON]):
                 return ()
         return self._lookup_keys(norm, exact, n, table, country, fuzzy, skeleton, limit, skel)
