@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from geomap.gazetteer import Gazetteer
-from geomap.gazetteer.index import TIER_NORMAL
+from geomap.gazetteer.index import TIER_NORMAL, TIER_SKELETON
 
 G = importlib.import_module("geomap.gazetteer")
 N = importlib.import_module("geomap.gazetteer.normalize")
@@ -50,9 +50,10 @@ def _plain_ranked(table, cc, places, limit, norm) -> list[tuple]:
     return sorted(found.values(), key=G._match_order)[:limit]
 
 
-def test_best_places_rank_as_all_places_sorted(gaz):
-    """_best_places (a prefix of a key's places) ranks the best `limit` as gathering and sorting every place
-    does, on the texts' words and random keys, with and without a country filter, for several limits."""
+def test_best_candidates_rank_as_all_places_sorted(gaz):
+    """_best_candidates (a prefix of a key's places, made into candidates as met) gives the candidates of the best
+    `limit` of gathering and sorting every place, on the texts' words and random keys, with and without a country
+    filter, for several limits."""
     table = gaz.index.table
     offsets, all_places = table.offsets[TIER_NORMAL], table.places[TIER_NORMAL]
     crowded = tied = 0
@@ -62,10 +63,12 @@ def test_best_places_rank_as_all_places_sorted(gaz):
         places = all_places[start:min(offsets[n + 1], start + G._CITY_ROWS)]
         for cc in (None, table.cc[places[-1]], "US"):
             for limit in (1, 3, 25, 100):
-                got = G._best_places(table, cc, places, limit, key)
-                assert got[:limit] == _plain_ranked(table, cc, places, limit, key), (key, cc, limit)
-                crowded += len(got) > limit
-                tied += len({m[1] for m in got}) < len(got)
+                got = G._best_candidates(table, cc, places, limit, key)
+                want = [G.Gazetteer._from_place(table, m) for m in _plain_ranked(table, cc, places, limit, key)]
+                assert [vars(c) for c in got] == [vars(c) for c in want], (key, cc, limit)
+                kept = [k for k in places if not cc or table.cc[k] == cc]
+                crowded += len(kept) > limit
+                tied += len(kept) > limit and table.population[kept[limit - 1]] == table.population[kept[limit]]
     assert crowded > 500 and tied > 500  # the cut and the tie sorting were both exercised
 
 
@@ -101,3 +104,76 @@ def _plain_lookup(gaz, norm, exact, n, table, country, limit=25):
     return tuple(G.Gazetteer._from_place(table, m) if type(m[3]) is int else G._entry_candidate(m[3], m[0], m[4])
                  for m in ranked[:limit])
 
+
+
+def _plain_key_skeleton(norm: str) -> str:
+    """_key_skeleton as first written: every multi-letter fold in turn, one str.translate, a character loop."""
+    key = norm.replace(" ", "")
+    if not key:
+        return ""
+    for old, new in N._TRANSLIT:
+        if len(old) > 1 and old in key:
+            key = key.replace(old, new)
+    rest = key[1:].translate(N._SINGLE_NO_VOWELS)
+    if len(rest) > 2:
+        rest = rest.rstrip("h")
+    out = last = key[0].translate(N._SINGLE)
+    for ch in rest:
+        if ch != last:
+            out += ch
+            last = ch
+    return out
+
+
+def test_key_skeleton_as_plain_on_every_table_key(gaz):
+    """_key_skeleton (no "h" folds tried on a key without "h", bytes translation, first letter by dictionary, bounds
+    checked inside) gives the plain skeleton of every normal key of the name table, of the texts' words and runs of
+    words, and of non-ASCII strings."""
+    words = [N.normalize(w) for text in _texts()[:300] for w in re.findall(r"\w+(?: \w+){0,2}", text)]
+    keys = [*gaz.index.table.normal_keys, *words, "héllo wörld", "ßchh", "a", "hh", "ouh", "sschh"]
+    assert [N._key_skeleton(k) for k in keys] == [_plain_key_skeleton(k) for k in keys]
+    # with name_keys' bounds, checked inside: "" for a key of under five letters or a skeleton of under three
+    bounded = [_plain_key_skeleton(k) if len(k.replace(" ", "")) >= 5 else "" for k in keys]
+    assert [N._key_skeleton(k, 5, 3) for k in keys] == [s if len(s) >= 3 else "" for s in bounded]
+    assert (N.SKELETON_MIN_LETTERS, N.SKELETON_MIN_LENGTH) == (5, 3)
+
+
+def test_close_aliases_as_every_ratio_computed(gaz):
+    """_close_aliases (length bound on short lists; one rapidfuzz call on long ones, its scores taken as the ratios)
+    gives the aliases, ratios and order of computing _ratio for every alias of a skeleton key's rows, on the
+    texts' words and runs of words that reach the skeleton stage and on altered aliases of random skeleton keys."""
+    table = gaz.index.table
+    offsets = table.offsets[TIER_SKELETON]
+    rng = random.Random(5)
+    queries = []
+    for text in _texts()[:400]:
+        for name in re.findall(r"\w+(?: \w+)?", text):
+            norm = N.normalize(name)
+            n = table.keys[TIER_SKELETON].get(G._skeleton_key(norm)) if norm else None
+            if n is not None:
+                queries.append((norm, n))
+    for n in rng.sample(range(len(offsets) - 1), 20_000):
+        alias = table.skeleton_alias_keys[offsets[n]]
+        i = rng.randrange(len(alias))
+        queries.append((alias[:i] + rng.choice("aeiouyhw") + alias[i + 1:], n))
+    batches = found = 0
+    for norm, n in queries:
+        start = offsets[n]
+        aliases = table.skeleton_alias_keys[start:min(offsets[n + 1], start + G._CITY_ROWS)]
+        want = [(h, r) for h, alias in enumerate(aliases) if (r := G._ratio(norm, alias)) >= G.MIN_SKELETON_RATIO]
+        assert G._close_aliases(norm, aliases) == want, norm
+        batches += len(aliases) >= G._BATCH_FROM
+        found += len(want)
+    assert batches > 3000 and found > 10_000
+
+
+def test_ranked_as_sorted_by_match_order():
+    """_ranked (two sorts keyed in C) orders matches as sorting by _match_order does, ties of score and of
+    population included."""
+    rng = random.Random(7)
+    for _ in range(3000):
+        found = {}
+        for _ in range(rng.randint(0, 12)):
+            sid = f"geonames:{rng.randint(1, 40)}"
+            found[sid] = (rng.choice((0.5, 0.7654, 1.0, 1.2)), rng.choice((0, 10, 5000)), sid, 0, "")
+        assert G._ranked(found) == sorted(found.values(), key=G._match_order)

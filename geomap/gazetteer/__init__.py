@@ -23,13 +23,14 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from operator import itemgetter
 from importlib import resources
 from pathlib import Path
 
 from geomap.errors import DataError, InputError
 from geomap.gazetteer.admin import load_admin_entries
 from geomap.gazetteer.index import TIER_NORMAL, TIER_SKELETON, CityIndex, CityRow, NameTable, open_index
-from geomap.gazetteer.normalize import _key_skeleton, fold, name_keys, normalize
+from geomap.gazetteer.normalize import SKELETON_MIN_LENGTH, SKELETON_MIN_LETTERS, _key_skeleton, fold, name_keys, normalize
 from geomap.model import PRECISION_AREA, PRECISION_POINT, PRECISION_REGION, Candidate
 from geomap.model import new_candidate as _new_candidate
 
@@ -295,50 +296,72 @@ _fuzz_ratio: Callable[[str, str], float] | None = None
 _BATCH_FROM = 6
 
 
-def _maybe_close(norm: str, aliases: Sequence[str]) -> Iterable[int]:
-    """Positions in ``aliases`` (ascending) whose :func:`_ratio` with ``norm`` may reach ``MIN_SKELETON_RATIO``.
+def _close_aliases(norm: str, aliases: Sequence[str]) -> list[tuple[int, float]]:
+    """``(position, _ratio(norm, alias))`` of the aliases whose ratio with ``norm`` reaches ``MIN_SKELETON_RATIO``,
+    by position.
 
-    A superset, never missing one: the lengths bound the ratio (at most twice the shorter
-    length over the sum of both), and long lists are screened by rapidfuzz in one call
-    with a cut-off a point below the floor; callers still compute the exact ratio.
+    Short lists are scored one by one, only the aliases whose length allows the floor (the ratio is at most
+    twice the shorter length over the sum of both). Long lists are scored by rapidfuzz in one call with a
+    cut-off a point below the floor; the score it returns above its cut-off is the very ratio (the same
+    distance through the same arithmetic; an oracle test checks it), so it is not computed again.
     """
     if len(aliases) < _BATCH_FROM:
         size = len(norm)
         floor = MIN_SKELETON_RATIO - 1e-9
-        return [h for h, alias in enumerate(aliases)
-                if 2 * min(size, len(alias)) >= floor * (size + len(alias))]
-    global _extract, _ratio_scorer
+        close = []
+        for h, alias in enumerate(aliases):
+            if 2 * min(size, len(alias)) >= floor * (size + len(alias)):
+                r = _ratio(norm, alias)
+                if r >= MIN_SKELETON_RATIO:
+                    close.append((h, r))
+        return close
     if _extract is None:
-        from rapidfuzz.fuzz import ratio as _ratio_scorer
-        from rapidfuzz.process import extract as _extract
-    hits = _extract(norm, aliases, scorer=_ratio_scorer, score_cutoff=100 * MIN_SKELETON_RATIO - 1, limit=None)
-    return sorted(h for _, _, h in hits)
+        _import_rapidfuzz()
+    hits = _extract(norm, aliases, scorer=_fuzz_ratio, score_cutoff=100 * MIN_SKELETON_RATIO - 1, limit=None)
+    if len(hits) > 1:
+        hits.sort(key=_POSITION)  # rapidfuzz ranks them by score
+    return [(h, r) for _, score, h in hits if (r := score / 100.0) >= MIN_SKELETON_RATIO]
 
 
 _extract: Callable | None = None
-_ratio_scorer: Callable[[str, str], float] | None = None
+#: the position of a rapidfuzz ``extract`` hit ``(choice, score, position)``
+_POSITION = itemgetter(2)
 
 
 def _import_rapidfuzz() -> None:
-    """Import what :func:`_ratio` and :func:`_maybe_close` use (a one-time cost of some milliseconds)."""
-    global _fuzz_ratio, _extract, _ratio_scorer
+    """Import what :func:`_ratio` and :func:`_close_aliases` use (a one-time cost of some milliseconds)."""
+    global _fuzz_ratio, _extract
     if _fuzz_ratio is None or _extract is None:
         from rapidfuzz.fuzz import ratio
         from rapidfuzz.process import extract
 
-        _fuzz_ratio = _ratio_scorer = ratio
+        _fuzz_ratio = ratio
         _extract = extract
 
 
 def _skeleton_key(norm: str) -> str:
     """``name_keys(name)[1]`` from ``norm = normalize(name)`` (not normalised again)."""
-    skel = _key_skeleton(norm) if len(norm.replace(" ", "")) >= 5 else ""
-    return skel if len(skel) >= 3 else ""
+    return _key_skeleton(norm, SKELETON_MIN_LETTERS, SKELETON_MIN_LENGTH)
 
 
 def _match_order(match: tuple) -> tuple[float, int, str]:
     """Best match first: score, then population, then source id."""
     return -match[0], -match[1], match[2]
+
+
+#: the source id, and the score and population, of a match ``(score, population, source_id, what, matched)``
+_SOURCE_ID = itemgetter(2)
+_SCORE_POPULATION = itemgetter(0, 1)
+
+
+def _ranked(found: dict[str, tuple]) -> list[tuple]:
+    """The matches of ``found`` sorted by :func:`_match_order`, by two sorts keyed in C rather than one keyed by
+    a Python function: by source id, then (stable, even reversed) by score and population, highest first."""
+    matches = list(found.values())
+    if len(matches) > 1:
+        matches.sort(key=_SOURCE_ID)
+        matches.sort(key=_SCORE_POPULATION, reverse=True)
+    return matches
 
 
 def _keep_entry(found: dict[str, tuple], cc: str | None, e: Entry, match: float, matched: str) -> None:
@@ -364,33 +387,43 @@ def _keep_places(found: dict[str, tuple], cc: str | None, table: NameTable, plac
             found[sid] = (score, populations[k], sid, k, matched)
 
 
-def _best_places(table: NameTable, cc: str | None, places: Iterable[int], limit: int, matched: str) -> list[tuple]:
-    """The matches that :func:`_keep_places` would record for ``places`` matched exactly into an empty ``found``,
-    sorted by :func:`_match_order` (best first), but only the best ``limit`` of them and those tied with the last.
+def _best_candidates(table: NameTable, cc: str | None, places: Iterable[int], limit: int,
+                     matched: str) -> tuple[Candidate, ...]:
+    """The candidates of the matches that :func:`_keep_places` would record for ``places`` matched exactly into
+    an empty ``found``, sorted by :func:`_match_order` (best first): the best ``limit`` of them.
 
     ``places`` are one key's normal-tier places (``limit`` > 0): each place once, most populous first (ties by
     geonameid). So the best ``limit`` are the first ``limit`` in the country and those after them that are as
     populous as the last: every later place is less populous than all of these. Only places of equal population
-    need sorting (their source ids compare as strings, not as geonameids).
+    need sorting (their source ids compare as strings, not as geonameids). The candidates are made as the
+    places are met (no match tuples in between).
     """
     ids, populations, countries = table.geonameid, table.population, table.cc
-    ranked: list[tuple] = []
+    names, lats, lons = table.name, table.lat, table.lon
+    best: list[Candidate] = []
     last = None
     tied = False
     for k in places:
-        if cc and countries[k] != cc:
+        country = countries[k]
+        if cc and country != cc:
             continue
         population = populations[k]
         if population == last:
             tied = True
-        elif len(ranked) >= limit:
+        elif len(best) >= limit:
             break
-        sid = f"geonames:{ids[k]}"
-        ranked.append((_EXACT_SCORE, population, sid, k, matched))
+        best.append(_new_candidate(names[k], lats[k], lons[k], country, "populated place", population,
+                                   f"geonames:{ids[k]}", _EXACT_SCORE, PRECISION_POINT, 0.0, matched))
         last = population
-    if tied:
-        ranked.sort(key=_match_order)
-    return ranked
+    if tied:  # every score is the same: _match_order is population, then source id
+        best.sort(key=_place_order)
+        del best[limit:]
+    return tuple(best)
+
+
+def _place_order(c: Candidate) -> tuple[int, str]:
+    """:func:`_match_order` of candidates of the same score: most populous first, then by source id."""
+    return -c.population, c.source_id
 
 
 def _candidates(table: NameTable, ranked: Sequence[tuple], limit: int) -> tuple[Candidate, ...]:
@@ -531,14 +564,14 @@ class Gazetteer:
         key = (name, country, fuzzy, skeleton, limit)
         hit = self._cache.get(key)
         if hit is None:
-            hit = self._lookup(name, country=country, fuzzy=fuzzy, skeleton=skeleton, limit=limit)
+            hit = self._lookup(name, country, fuzzy, skeleton, limit)  # positional: cheaper than keywords
             if len(self._cache) > 200_000:
                 self._cache.clear()
             self._cache[key] = hit
         return list(hit)
 
     def _lookup(
-        self, name: str, *, country: str | None, fuzzy: bool, skeleton: bool, limit: int
+        self, name: str, country: str | None, fuzzy: bool, skeleton: bool, limit: int
     ) -> tuple[Candidate, ...]:
         """Uncached :meth:`lookup`.
 
@@ -561,13 +594,12 @@ class Gazetteer:
         if not exact and n is None and not fuzzy:
             # most names looked up match nothing: say so as soon as neither key is known (the full path would
             # find nothing either: no exact match, and the skeleton stage needs its key in a table)
-            skel = _skeleton_key(norm) if skeleton else ""
+            skel = _key_skeleton(norm, SKELETON_MIN_LETTERS, SKELETON_MIN_LENGTH) if skeleton else ""  # _skeleton_key
             if not skel or (skel not in memory.by_skel and skel not in table.keys[TIER_SKELETON]):
                 return ()
-        return self._lookup_keys(norm, exact, n, table, country=country, fuzzy=fuzzy, skeleton=skeleton,
-                                 limit=limit, skel=skel)
+        return self._lookup_keys(norm, exact, n, table, country, fuzzy, skeleton, limit, skel)
 
-    def _lookup_keys(self, norm: str, exact: Sequence[tuple[int, str]], n: int | None, table: NameTable, *,
+    def _lookup_keys(self, norm: str, exact: Sequence[tuple[int, str]], n: int | None, table: NameTable,
                      country: str | None, fuzzy: bool, skeleton: bool, limit: int,
                      skel: str | None = None) -> tuple[Candidate, ...]:
         """:meth:`_lookup` of a name whose normal key ``norm`` (not empty) has the memory entries ``exact`` and
@@ -586,9 +618,9 @@ class Gazetteer:
             start = offsets[n]
             places = table.places[TIER_NORMAL][start:min(offsets[n + 1], start + _CITY_ROWS)]
             if not exact and limit > 0:  # name-table places only (most names): no need to gather them all
-                ranked = _best_places(table, cc, places, limit, norm)
-                if ranked:  # else none is in the country: on to the skeleton stage, as with nothing found
-                    return _candidates(table, ranked, limit)
+                best = _best_candidates(table, cc, places, limit, norm)
+                if best:  # else none is in the country: on to the skeleton stage, as with nothing found
+                    return best
             else:
                 _keep_places(found, cc, table, places, _EXACT_SCORE, norm)
         if found or not skeleton:
@@ -608,19 +640,16 @@ class Gazetteer:
                 places = table.places[TIER_SKELETON]
                 aliases = table.skeleton_alias_keys[start:stop]
                 ids, populations, countries = table.geonameid, table.population, table.cc
-                for h in _maybe_close(norm, aliases):  # in row order
-                    alias = aliases[h]
-                    r = _ratio(norm, alias)
-                    if r >= MIN_SKELETON_RATIO:
-                        # what _keep_places records for this one place
-                        k = places[start + h]
-                        if cc and countries[k] != cc:
-                            continue
-                        score = round(MATCH_SKELETON_BASE + MATCH_SKELETON_SPAN * r * r, 4)
-                        sid = f"geonames:{ids[k]}"
-                        old = found.get(sid)
-                        if old is None or score > old[0]:
-                            found[sid] = (score, populations[k], sid, k, alias)
+                for h, r in _close_aliases(norm, aliases):  # in row order
+                    # what _keep_places records for this one place
+                    k = places[start + h]
+                    if cc and countries[k] != cc:
+                        continue
+                    score = round(MATCH_SKELETON_BASE + MATCH_SKELETON_SPAN * r * r, 4)
+                    sid = f"geonames:{ids[k]}"
+                    old = found.get(sid)
+                    if old is None or score > old[0]:
+                        found[sid] = (score, populations[k], sid, k, aliases[h])
         if fuzzy and not found:
             for cand in self._fuzzy(norm):
                 if cc and cand.country_code != cc:
@@ -630,8 +659,7 @@ class Gazetteer:
                     found[cand.source_id] = (cand.score, cand.population, cand.source_id, cand, "")
         if not found:
             return ()
-        return _candidates(table, sorted(found.values(), key=_match_order) if len(found) > 1 else list(found.values()),
-                           limit)
+        return _candidates(table, _ranked(found), limit)
 
     def _fuzzy(self, norm: str, limit: int = 10, cutoff: float = 85.0) -> Iterable[Candidate]:
         from rapidfuzz import fuzz, process

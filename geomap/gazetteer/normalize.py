@@ -125,7 +125,7 @@ def normalize(name: str) -> str:
         if "&" in folded:  # "Trinidad & Tobago", "Jammu & Kashmir"
             folded = folded.replace("&", " and ")
         tokens = _ALNUM_RUN.findall(folded)  # the words left when every other character separates
-    if not REWRITTEN_WORDS.intersection(tokens):  # most names: nothing to rewrite
+    if REWRITTEN_WORDS.isdisjoint(tokens):  # most names: nothing to rewrite (no set made, unlike intersection)
         return " ".join(tokens)
     last = len(tokens) - 1
     return " ".join("al" if tok in _ARTICLE and i < last else "ben" if tok in _BEN and i < last else tok
@@ -150,29 +150,36 @@ def skeleton(name: str) -> str:
     return _key_skeleton(normalize(name))
 
 
-def _key_skeleton(norm: str) -> str:
-    """:func:`skeleton` of a normal key (``normalize`` leaves a normal key as it is, so it is not redone).
+def _key_skeleton(norm: str, min_letters: int = 1, min_length: int = 0) -> str:
+    """:func:`skeleton` of a normal key (``normalize`` leaves a normal key as it is, so it is not redone), or
+    ``""`` when the key has fewer than ``min_letters`` letters and digits or the skeleton is shorter than
+    ``min_length`` (the bounds of :func:`name_keys`, checked here rather than by a caller: one call less).
 
     Not cached: its callers are (:func:`skeleton`, and the gazetteer's lookups, whose answers are), and a
     cache entry costs more to make than this function costs to run (names are mostly seen once).
     """
     key = norm.replace(" ", "")
-    if not key:
+    if len(key) < min_letters:
         return ""
-    for old, new in _TRANSLIT_MULTI:
+    for old, new in _TRANSLIT_MULTI if "h" in key else _TRANSLIT_MULTI_NO_H:
         if old in key:
             key = key.replace(old, new)
     # the single-letter folds, then the first letter and the rest without vowels: one translation each
-    rest = key[1:].translate(_SINGLE_NO_VOWELS)
+    rest = key[1:]
+    if rest.isascii():  # a normal key always is: bytes translate through a 256-byte table, str through a dict
+        rest = rest.encode().translate(_SINGLE_NO_VOWELS_BYTES, _DROPPED_BYTES).decode()
+    else:
+        rest = rest.translate(_SINGLE_NO_VOWELS)
     # A final h after a vowel is a transliteration habit (Sabratah/Sabrata).
     if len(rest) > 2:
         rest = rest.rstrip("h")
-    out = last = key[0].translate(_SINGLE)  # doubled letters collapse (the first letter included)
+    first = key[0]
+    out = last = _SINGLE_LETTERS.get(first, first)  # doubled letters collapse (the first letter included)
     for ch in rest:
         if ch != last:
             out += ch
             last = ch
-    return out
+    return out if len(out) >= min_length else ""
 
 
 #: the folds of :data:`_TRANSLIT` of more than one letter (they come first), applied in order
@@ -183,6 +190,15 @@ _SINGLE = str.maketrans({old: new for old, new in _TRANSLIT if len(old) == 1})
 #: :data:`_SINGLE` then :data:`_NO_VOWELS` (a letter folded to a vowel is dropped too)
 _SINGLE_NO_VOWELS = str.maketrans({**{old: (None if new in "aeiou" else new) for old, new in _TRANSLIT if len(old) == 1},
                                    **{v: None for v in "aeiou"}})
+#: :data:`_TRANSLIT_MULTI` without the folds of an "h": a key with no "h" never gains one (no fold writes an "h"
+#: but those of an "h"), so it has none of them to fold
+_TRANSLIT_MULTI_NO_H = tuple((old, new) for old, new in _TRANSLIT_MULTI if "h" not in old)
+#: :data:`_SINGLE_NO_VOWELS` on ASCII as ``bytes.translate`` arguments (no dictionary look-up per letter): the
+#: table of the letters kept, folded or not, and the letters dropped
+_SINGLE_NO_VOWELS_BYTES = bytes(ord(_SINGLE_NO_VOWELS.get(c) or chr(c)) for c in range(256))
+_DROPPED_BYTES = bytes(c for c, new in _SINGLE_NO_VOWELS.items() if new is None)
+#: :data:`_SINGLE` by letter, for the first letter alone (a dictionary hit costs less than a translation)
+_SINGLE_LETTERS = {chr(old): new for old, new in _SINGLE.items()}
 
 
 def name_keys(name: str) -> tuple[str, str]:
@@ -193,10 +209,12 @@ def name_keys(name: str) -> tuple[str, str]:
     match on their normal key.
     """
     norm = normalize(name)
-    skel = _key_skeleton(norm) if len(norm.replace(" ", "")) >= 5 else ""
-    if len(skel) < 3:
-        skel = ""
-    return norm, skel
+    return norm, _key_skeleton(norm, SKELETON_MIN_LETTERS, SKELETON_MIN_LENGTH)
+
+
+#: the bounds of :func:`name_keys`'s skeleton: letters (and digits) of the normal key, and length of the skeleton
+SKELETON_MIN_LETTERS = 5
+SKELETON_MIN_LENGTH = 3
 
 
 def alternate_only(c: Any) -> bool:
