@@ -177,6 +177,22 @@ def _mention_votes_plain(candidate_lists, *, kinds=None):
     return out
 
 
+def _context_from_votes_plain(votes, *, given=(), leave_out=None):
+    """``context_from_votes`` tallying in a Counter."""
+    from collections import Counter
+
+    tally = Counter()
+    for i, vote in enumerate(votes):
+        if vote is None or (i == leave_out and vote[1] < 1.0):
+            continue
+        tally[vote[0]] += vote[1]
+    top = max(tally.values(), default=0.0)
+    weights = {cc: v / top for cc, v in tally.items()} if top else {}
+    for cc in given:
+        weights[cc.upper()] = 1.0
+    return DocumentContext(weights)
+
+
 def _context_terms_plain(candidates, ctx, w):
     """``context_terms`` as first written (``min`` for the population cap)."""
     rival = any(c.score >= 1.0 and c.matched and not R.alternate_only(c) for c in candidates)
@@ -320,12 +336,19 @@ def test_rank_answers_as_the_plain_form(documents):
 
 
 def test_mention_votes_and_context_terms_answer_as_the_plain_forms(documents):
-    """Votes worked out once per candidate list, country-like divisions by id; context terms without min()."""
+    """Votes worked out once per candidate list, country-like divisions by id, one country by a set of codes;
+    country weights tallied in a dict, in the same order; context terms without min()."""
     for text, detections in documents:
         lists = [d.candidates for d in detections]
         for kinds in ([d.mention.kind for d in detections], ["demonym"] * len(lists), None):
             assert mention_votes(lists, kinds=kinds) == _mention_votes_plain(lists, kinds=kinds)
-        ctx = context_from_votes(mention_votes(lists))
+        votes = mention_votes(lists)
+        for leave_out in (None, *range(len(votes))):
+            for given in ((), ("us", "GB")):
+                got = context_from_votes(votes, given=given, leave_out=leave_out).countries
+                want = _context_from_votes_plain(votes, given=given, leave_out=leave_out).countries
+                assert list(got.items()) == list(want.items()) and _bits(list(got.values())) == _bits(list(want.values()))
+        ctx = context_from_votes(votes)
         for c2 in (ctx, DocumentContext()):
             for cands in lists:
                 assert _bits(context_terms(cands, c2)) == _bits(_context_terms_plain(cands, c2, Weights()))

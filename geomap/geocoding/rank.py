@@ -17,7 +17,6 @@ Everything here is pure computation on candidate lists.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -444,17 +443,28 @@ def mention_votes(candidate_lists: Sequence[Sequence[Candidate]], *,
 def _vote(cands: Sequence[Candidate], demonym: bool) -> tuple[str, float] | None:
     """The country vote of one mention with these candidates (see :func:`mention_votes`)."""
     exact = [c for c in cands if c.score >= 1.0]
-    countries = [c for c in exact if c.feature == "country" or c.source_id in COUNTRY_LIKE]  # names_a_country
-    # an exact first-level division is among `countries` just when it is a country in its own right
-    if countries and any(c.feature.startswith("admin1") and c.source_id not in COUNTRY_LIKE for c in exact):
-        return None  # "Georgia", "Lebanon": a country and a state share the name; the name alone says neither
-    if cands and (countries or demonym):
-        return ((countries or exact or cands)[0].country_code, 1.0)
     if exact:
-        return (exact[0].country_code, 0.5) if len({c.country_code for c in exact}) == 1 else None
-    if cands and len({c.country_code for c in cands}) == 1 and cands[0].score >= 0.85:
+        countries = [c for c in exact if c.feature == "country" or c.source_id in COUNTRY_LIKE]  # names_a_country
+        if countries:
+            # an exact first-level division is among `countries` just when it is a country in its own right
+            if any(c.feature.startswith("admin1") and c.source_id not in COUNTRY_LIKE for c in exact):
+                return None  # "Georgia", "Lebanon": a country and a state share the name; the name alone says neither
+            return (countries[0].country_code, 1.0)
+        if demonym:
+            return (exact[0].country_code, 1.0)
+        return (exact[0].country_code, 0.5) if _one_country(exact) else None
+    if not cands:
+        return None
+    if demonym:
+        return (cands[0].country_code, 1.0)
+    if cands[0].score >= 0.85 and _one_country(cands):
         return (cands[0].country_code, 0.5)  # one close transliteration ("Ben Guerdane" ~ Ben Gardane)
     return None
+
+
+def _one_country(cands: Sequence[Candidate]) -> bool:
+    """Whether all the (one or more) candidates lie in one country."""
+    return len(set(map(_COUNTRY_CODE, cands))) == 1
 
 
 def context_from_votes(votes: Sequence[tuple[str, float] | None], *, given: Iterable[str] = (),
@@ -465,11 +475,13 @@ def context_from_votes(votes: Sequence[tuple[str, float] | None], *, given: Iter
     Azerbaijan) would otherwise put Azerbaijan in the context of its own ranking.
     Names of countries and demonyms keep their vote (a country is its own evidence).
     """
-    tally: Counter[str] = Counter()
+    tally: dict[str, float] = {}  # a Counter's sums, without its Python-level __missing__ per new country
+    count = tally.get
     for i, vote in enumerate(votes):
         if vote is None or (i == leave_out and vote[1] < 1.0):
             continue
-        tally[vote[0]] += vote[1]
+        cc, weight = vote
+        tally[cc] = count(cc, 0) + weight
     top = max(tally.values(), default=0.0)
     weights = {cc: v / top for cc, v in tally.items()} if top else {}
     for cc in given:
@@ -582,3 +594,4 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
 
 
 _LAT, _LON, _UNCERTAINTY_M = attrgetter("lat"), attrgetter("lon"), attrgetter("uncertainty_m")
+_COUNTRY_CODE = attrgetter("country_code")
