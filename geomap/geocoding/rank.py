@@ -539,13 +539,14 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
     flat = [c for _, cands in owners for c in cands]  # every candidate, a column of the matrices below
     n, m = len(flat), len(row_cands)
     every = flat + list(row_cands)  # the columns, then the rows
-    # latitudes, then longitudes: in radians, in one call
-    rad = np.radians([*map(_LAT, every), *map(_LON, every)])
+    k = n + m
+    # latitudes, longitudes and uncertainties of each, then the rows' weights: to numpy in one array
+    values = np.array([*map(_LAT, every), *map(_LON, every), *map(_UNCERTAINTY_M, every), *row_prior], dtype=float)
+    rad = np.radians(values[:2 * k])  # latitudes, then longitudes
     # c.uncertainty_m / 1000.0 of each: numpy divides as Python does (one correctly rounded division)
-    radius = np.array([*map(_UNCERTAINTY_M, every)], dtype=float)
-    radius /= 1000.0
-    cos_lat = np.cos(rad[:n + m])
-    half = (rad / 2).reshape(2, n + m)
+    radius = values[2 * k:3 * k] / 1000.0
+    cos_lat = np.cos(rad[:k])
+    half = (rad / 2).reshape(2, k)
     # [0]: sin²(Δφ/2), [1]: sin²(Δλ/2); candidate minus row, as each candidate meets each row. The steps below
     # work in place: the arrays are small, and each allocation costs as much as the step
     sq = half[:, None, :n] - half[:, n:, None]
@@ -564,9 +565,14 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
     close = np.maximum(np.subtract(1.0, eff, eff), 0.0, out=eff)
     if not w.coherence_km > 0:
         np.minimum(close, 1.0, out=close)
-    close *= np.array(row_prior)[:, None]
+    close *= values[3 * k:, None]
     # per candidate, the closest row of each other group (its own group's zeroed), groups in id order
-    best = np.maximum.reduceat(close, starts, axis=0) if len(starts) > 1 else close.max(axis=0, keepdims=True)
+    if len(starts) == m:
+        best = close  # one row per group: its closeness is its best
+    elif len(starts) > 1:
+        best = np.maximum.reduceat(close, starts, axis=0)
+    else:
+        best = close.max(axis=0, keepdims=True)
     blocks = sorted(block_group)
     if blocks != block_group:
         best = best[[block_group.index(h) for h in blocks]]
