@@ -97,6 +97,37 @@ def _coherence_terms_plain(candidate_lists, first_of, rows, w):
     return out
 
 
+def _coherence_plain(candidate_lists, base, groups, w=Weights()):
+    """``coherence`` with every prior of a group's ten best worked out, rows as tuples and the plain matrix."""
+    out = [[0.0] * len(cands) for cands in candidate_lists]
+    if w.coherence <= 0:
+        return out
+    first_of = {}
+    for i, g in enumerate(groups):
+        first_of.setdefault(g, i)
+    if len(first_of) < 2:
+        return out
+    rows = []
+    for g, i in first_of.items():
+        cands, scores = candidate_lists[i], base[i]
+        if not cands:
+            continue
+        order = sorted(range(len(cands)), key=scores.__getitem__, reverse=True)[:10]
+        top = scores[order[0]]
+        weights = [math.exp((scores[k] - top) / w.coherence_temperature) for k in order]
+        total = sum(weights) ** w.coherence_normalise
+        for k, wt in zip(order, weights):
+            prior = wt / total
+            c = cands[k]
+            if prior < 0.02 or c.feature in ("country", "continent"):
+                continue
+            rows.append((g, c.lat, c.lon, c.uncertainty_m / 1000.0, prior * R._support_share(c.score, w)))
+    if not rows:
+        return out
+    values = _coherence_terms_plain(candidate_lists, first_of, rows, w)
+    return [values[g] if g in values else o for g, o in zip(groups, out)]
+
+
 def _rank_plain(candidates, ctx=None, w=Weights(), top=None, extra=None, terms=None):
     """``rank`` rounding every score and sorting every candidate."""
     ctx = ctx or DocumentContext()
@@ -144,6 +175,22 @@ def _mention_votes_plain(candidate_lists, *, kinds=None):
             vote = (cands[0].country_code, 0.5)
         out.append(vote)
     return out
+
+
+def _context_from_votes_plain(votes, *, given=(), leave_out=None):
+    """``context_from_votes`` tallying in a Counter."""
+    from collections import Counter
+
+    tally = Counter()
+    for i, vote in enumerate(votes):
+        if vote is None or (i == leave_out and vote[1] < 1.0):
+            continue
+        tally[vote[0]] += vote[1]
+    top = max(tally.values(), default=0.0)
+    weights = {cc: v / top for cc, v in tally.items()} if top else {}
+    for cc in given:
+        weights[cc.upper()] = 1.0
+    return DocumentContext(weights)
 
 
 def _context_terms_plain(candidates, ctx, w):
@@ -249,8 +296,9 @@ def test_documents_are_at_hand(documents):
     assert sum(len(d) for _, d in documents) > 100
 
 
-def test_coherence_matrix_answers_as_the_plain_form(documents, monkeypatch):
-    """Rows by candidates, both halved differences in one sin call, in place: the same bits on real documents."""
+def test_coherence_matrix_answers_as_the_plain_form(documents):
+    """Rows by candidates, both halved differences in one sin call, in place; priors worked out only down to the
+    first one too small: the same bits on real documents."""
     cases = []
     for text, detections in documents:
         lists = [d.candidates for d in detections]
@@ -259,8 +307,7 @@ def test_coherence_matrix_answers_as_the_plain_form(documents, monkeypatch):
             ctx = context_from_votes(mention_votes(lists))
             cases.append((lists, [base_scores(c, ctx, w) for c in lists], groups, w))
     fast = [coherence(*case) for case in cases]
-    monkeypatch.setattr(R, "_coherence_terms", _coherence_terms_plain)
-    plain = [coherence(*case) for case in cases]
+    plain = [_coherence_plain(*case) for case in cases]
     assert sum(len(x) for f in fast for x in f) > 100
     for f, p, case in zip(fast, plain, cases):
         assert _bits(f) == _bits(p), [c.name for c in case[0][0][:3]]
@@ -289,12 +336,19 @@ def test_rank_answers_as_the_plain_form(documents):
 
 
 def test_mention_votes_and_context_terms_answer_as_the_plain_forms(documents):
-    """Votes worked out once per candidate list, country-like divisions by id; context terms without min()."""
+    """Votes worked out once per candidate list, country-like divisions by id, one country by a set of codes;
+    country weights tallied in a dict, in the same order; context terms without min()."""
     for text, detections in documents:
         lists = [d.candidates for d in detections]
         for kinds in ([d.mention.kind for d in detections], ["demonym"] * len(lists), None):
             assert mention_votes(lists, kinds=kinds) == _mention_votes_plain(lists, kinds=kinds)
-        ctx = context_from_votes(mention_votes(lists))
+        votes = mention_votes(lists)
+        for leave_out in (None, *range(len(votes))):
+            for given in ((), ("us", "GB")):
+                got = context_from_votes(votes, given=given, leave_out=leave_out).countries
+                want = _context_from_votes_plain(votes, given=given, leave_out=leave_out).countries
+                assert list(got.items()) == list(want.items()) and _bits(list(got.values())) == _bits(list(want.values()))
+        ctx = context_from_votes(votes)
         for c2 in (ctx, DocumentContext()):
             for cands in lists:
                 assert _bits(context_terms(cands, c2)) == _bits(_context_terms_plain(cands, c2, Weights()))

@@ -17,10 +17,10 @@ Everything here is pure computation on candidate lists.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
+from operator import attrgetter
 
 from geomap.gazetteer.normalize import alternate_only
 from geomap.model import Candidate, rescored
@@ -197,26 +197,45 @@ def coherence(candidate_lists: Sequence[Sequence[Candidate]], base: Sequence[Seq
         first_of.setdefault(g, i)
     if len(first_of) < 2:
         return out
-    rows: list[tuple[int, float, float, float, float]] = []  # group, lat, lon, radius_km, prior
+    # the contributing candidates (the rows of the matrix of _coherence_terms), their prior times their support
+    # share, and where each group's rows start
+    row_cands: list[Candidate] = []
+    row_prior: list[float] = []
+    starts: list[int] = []
+    block_group: list[int] = []
+    temperature, normalise, exp = w.coherence_temperature, w.coherence_normalise, math.exp
     for g, i in first_of.items():
         cands, scores = candidate_lists[i], base[i]
         if not cands:
             continue
-        order = sorted(range(len(cands)), key=scores.__getitem__, reverse=True)[:10]  # stable: ties keep their order
+        # stable: ties keep their order
+        order = sorted(range(len(cands)), key=scores.__getitem__, reverse=True)[:10] if len(cands) > 1 else [0]
         top = scores[order[0]]
-        weights = [math.exp((scores[k] - top) / w.coherence_temperature) for k in order]
-        total = sum(weights) ** w.coherence_normalise
-        for k, wt in zip(order, weights):
+        if normalise:
+            weights = [exp((scores[k] - top) / temperature) for k in order]
+            total = sum(weights) ** normalise
+        else:
+            weights, total = None, 1.0  # x ** 0 is 1.0 whatever x is: no need for the weights' sum
+        first_row = len(row_cands)
+        for n, k in enumerate(order):
+            wt = weights[n] if weights is not None else exp((scores[k] - top) / temperature)
             prior = wt / total
             if prior < 0.02:
+                if temperature > 0:
+                    break  # the candidates come best first: the priors of the rest are no larger
                 continue
             c = cands[k]
             if c.feature in ("country", "continent"):
                 continue
-            rows.append((g, c.lat, c.lon, c.uncertainty_m / 1000.0, prior * _support_share(c.score, w)))
-    if not rows:
+            match = c.score  # _support_share, inline
+            row_cands.append(c)
+            row_prior.append(prior * (1.0 if match >= 1.0 else w.coherence_inexact if match >= _LOOSE_MATCH else 0.0))
+        if len(row_cands) > first_row:
+            starts.append(first_row)
+            block_group.append(g)
+    if not row_cands:
         return out
-    values = _coherence_terms(candidate_lists, first_of, rows, w)
+    values = _coherence_terms(candidate_lists, first_of, row_cands, row_prior, starts, block_group, w)
     for j, g in enumerate(groups):
         if g in values:
             out[j] = values[g]
@@ -424,17 +443,28 @@ def mention_votes(candidate_lists: Sequence[Sequence[Candidate]], *,
 def _vote(cands: Sequence[Candidate], demonym: bool) -> tuple[str, float] | None:
     """The country vote of one mention with these candidates (see :func:`mention_votes`)."""
     exact = [c for c in cands if c.score >= 1.0]
-    countries = [c for c in exact if c.feature == "country" or c.source_id in COUNTRY_LIKE]  # names_a_country
-    # an exact first-level division is among `countries` just when it is a country in its own right
-    if countries and any(c.feature.startswith("admin1") and c.source_id not in COUNTRY_LIKE for c in exact):
-        return None  # "Georgia", "Lebanon": a country and a state share the name; the name alone says neither
-    if cands and (countries or demonym):
-        return ((countries or exact or cands)[0].country_code, 1.0)
     if exact:
-        return (exact[0].country_code, 0.5) if len({c.country_code for c in exact}) == 1 else None
-    if cands and len({c.country_code for c in cands}) == 1 and cands[0].score >= 0.85:
+        countries = [c for c in exact if c.feature == "country" or c.source_id in COUNTRY_LIKE]  # names_a_country
+        if countries:
+            # an exact first-level division is among `countries` just when it is a country in its own right
+            if any(c.feature.startswith("admin1") and c.source_id not in COUNTRY_LIKE for c in exact):
+                return None  # "Georgia", "Lebanon": a country and a state share the name; the name alone says neither
+            return (countries[0].country_code, 1.0)
+        if demonym:
+            return (exact[0].country_code, 1.0)
+        return (exact[0].country_code, 0.5) if _one_country(exact) else None
+    if not cands:
+        return None
+    if demonym:
+        return (cands[0].country_code, 1.0)
+    if cands[0].score >= 0.85 and _one_country(cands):
         return (cands[0].country_code, 0.5)  # one close transliteration ("Ben Guerdane" ~ Ben Gardane)
     return None
+
+
+def _one_country(cands: Sequence[Candidate]) -> bool:
+    """Whether all the (one or more) candidates lie in one country."""
+    return len(set(map(_COUNTRY_CODE, cands))) == 1
 
 
 def context_from_votes(votes: Sequence[tuple[str, float] | None], *, given: Iterable[str] = (),
@@ -445,11 +475,13 @@ def context_from_votes(votes: Sequence[tuple[str, float] | None], *, given: Iter
     Azerbaijan) would otherwise put Azerbaijan in the context of its own ranking.
     Names of countries and demonyms keep their vote (a country is its own evidence).
     """
-    tally: Counter[str] = Counter()
+    tally: dict[str, float] = {}  # a Counter's sums, without its Python-level __missing__ per new country
+    count = tally.get
     for i, vote in enumerate(votes):
         if vote is None or (i == leave_out and vote[1] < 1.0):
             continue
-        tally[vote[0]] += vote[1]
+        cc, weight = vote
+        tally[cc] = count(cc, 0) + weight
     top = max(tally.values(), default=0.0)
     weights = {cc: v / top for cc, v in tally.items()} if top else {}
     for cc in given:
@@ -461,7 +493,8 @@ def context_from_votes(votes: Sequence[tuple[str, float] | None], *, given: Iter
 
 
 def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: Mapping[int, int],
-                     rows: Sequence[tuple[int, float, float, float, float]], w: Weights) -> dict[int, list[float]]:
+                     row_cands: Sequence[Candidate], row_prior: Sequence[float], starts: Sequence[int],
+                     block_group: Sequence[int], w: Weights) -> dict[int, list[float]]:
     """The coherence term of every candidate of every group, all groups in one array pass.
 
     Every contributing row meets every candidate of the document in one matrix (a row
@@ -484,8 +517,14 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
         One per mention.
     first_of : mapping of int to int
         Each group's first mention.
-    rows : sequence of (group, lat, lon, radius_km, prior)
+    row_cands : sequence of Candidate
         The contributing candidates, the rows of one group next to each other.
+    row_prior : sequence of float
+        Each row's weight (its prior times its support share).
+    starts : sequence of int
+        Where each group's rows start, in row order.
+    block_group : sequence of int
+        The group of the rows starting at each of ``starts``.
     w : Weights
         ``coherence`` and ``coherence_km``.
 
@@ -498,14 +537,18 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
 
     owners = [(g, candidate_lists[i]) for g, i in first_of.items() if candidate_lists[i]]
     flat = [c for _, cands in owners for c in cands]  # every candidate, a column of the matrices below
-    n, m = len(flat), len(rows)
-    row_group, row_lat, row_lon, row_radius, row_prior = zip(*rows)
-    # latitudes (candidates', then rows'), then longitudes: in radians, in one call
-    rad = np.radians([*(c.lat for c in flat), *row_lat, *(c.lon for c in flat), *row_lon])
-    cos_lat = np.cos(rad[:n + m])
-    half = (rad / 2).reshape(2, n + m)
+    n, m = len(flat), len(row_cands)
+    every = flat + list(row_cands)  # the columns, then the rows
+    k = n + m
+    # latitudes, longitudes and uncertainties of each, then the rows' weights: to numpy in one array
+    values = np.array([*map(_LAT, every), *map(_LON, every), *map(_UNCERTAINTY_M, every), *row_prior], dtype=float)
+    rad = np.radians(values[:2 * k])  # latitudes, then longitudes
+    # c.uncertainty_m / 1000.0 of each: numpy divides as Python does (one correctly rounded division)
+    radius = values[2 * k:3 * k] / 1000.0
+    cos_lat = np.cos(rad[:k])
+    half = (rad / 2).reshape(2, k)
     # [0]: sin²(Δφ/2), [1]: sin²(Δλ/2); candidate minus row, as each candidate meets each row. The steps below
-    # work in place (positional ``out``): the arrays are small, and each allocation costs as much as the step
+    # work in place: the arrays are small, and each allocation costs as much as the step
     sq = half[:, None, :n] - half[:, n:, None]
     np.square(np.sin(sq, sq), sq)
     a = cos_lat[n:, None] * cos_lat[None, :n]
@@ -513,17 +556,23 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
     a += sq[0]  # sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2)
     np.arcsin(np.sqrt(np.minimum(a, 1.0, out=a), a), a)
     a *= 2 * 6371.0088  # km
-    a -= np.array(row_radius)[:, None]
-    a -= np.array([c.uncertainty_m / 1000.0 for c in flat])
+    a -= radius[n:, None]
+    a -= radius[:n]
     eff = np.maximum(a, 0.0, out=a)  # km beyond both areas' edges
     eff /= w.coherence_km
-    # np.clip's result, without its per-call overhead (it selects, as maximum and minimum do)
-    close = np.minimum(np.maximum(np.subtract(1.0, eff, eff), 0.0, out=eff), 1.0, out=eff)
-    close *= np.array(row_prior)[:, None]
+    # np.clip(1 - eff, 0, 1)'s result, without its per-call overhead (it selects, as maximum does); with a
+    # positive reach, eff is never negative, so 1 - eff is never above 1
+    close = np.maximum(np.subtract(1.0, eff, eff), 0.0, out=eff)
+    if not w.coherence_km > 0:
+        np.minimum(close, 1.0, out=close)
+    close *= values[3 * k:, None]
     # per candidate, the closest row of each other group (its own group's zeroed), groups in id order
-    starts = [k for k in range(m) if k == 0 or row_group[k] != row_group[k - 1]]
-    block_group = [row_group[k] for k in starts]
-    best = np.maximum.reduceat(close, starts, axis=0)
+    if len(starts) == m:
+        best = close  # one row per group: its closeness is its best
+    elif len(starts) > 1:
+        best = np.maximum.reduceat(close, starts, axis=0)
+    else:
+        best = close.max(axis=0, keepdims=True)
     blocks = sorted(block_group)
     if blocks != block_group:
         best = best[[block_group.index(h) for h in blocks]]
@@ -537,10 +586,18 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
     support = best[0]
     for more in best[1:]:
         support = support + more
-    term = (w.coherence * (1.0 - np.exp(-support))).tolist()
+    np.negative(support, out=support)
+    np.exp(support, out=support)
+    np.subtract(1.0, support, out=support)
+    support *= w.coherence
+    term = support.tolist()
     out: dict[int, list[float]] = {}
     pos = 0
     for g, cands in owners:
         out[g] = [0.0 if c.feature in ("country", "continent") else t for c, t in zip(cands, term[pos:pos + len(cands)])]
         pos += len(cands)
     return out
+
+
+_LAT, _LON, _UNCERTAINTY_M = attrgetter("lat"), attrgetter("lon"), attrgetter("uncertainty_m")
+_COUNTRY_CODE = attrgetter("country_code")
