@@ -177,3 +177,28 @@ def test_ranked_as_sorted_by_match_order():
             sid = f"geonames:{rng.randint(1, 40)}"
             found[sid] = (rng.choice((0.5, 0.7654, 1.0, 1.2)), rng.choice((0, 10, 5000)), sid, 0, "")
         assert G._ranked(found) == sorted(found.values(), key=G._match_order)
+
+
+def _plain_normalize(name: str) -> str:
+    """normalize as it was before its one-word shortcut and isdisjoint test (uncached)."""
+    if name.isascii() and name.replace(" ", "").isalnum():
+        tokens = name.lower().split()
+    else:
+        folded = N.fold(name)
+        if "&" in folded:
+            folded = folded.replace("&", " and ")
+        tokens = N._ALNUM_RUN.findall(folded)
+    if not N.REWRITTEN_WORDS.intersection(tokens):
+        return " ".join(tokens)
+    last = len(tokens) - 1
+    return " ".join("al" if tok in N._ARTICLE and i < last else "ben" if tok in N._BEN and i < last else tok
+                    for i, tok in enumerate(tokens))
+
+
+def test_normalize_as_plain(gaz):
+    """normalize (a lone ASCII word returned lower-cased at once) gives the plain normal key of the texts' words and
+    runs of words, of the name table's place names, and of rewritten words alone and in names."""
+    spans = [m.group() for text in _texts()[:300] for m in re.finditer(r"\S+(?: \S+){0,2}", text)]
+    names = [*spans, *gaz.index.table.name[::7], "Al", "EL", "bin", "Ibn", "El Amria", "Ben-Guerdane", "ABC123", "x",
+             "Al Al", "al-", " al", "A1 b2", "Ünye", "Tunis & Co", "2024", "", " "]
+    assert [N.normalize.__wrapped__(s) for s in names] == [_plain_normalize(s) for s in names]

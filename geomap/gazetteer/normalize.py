@@ -116,9 +116,10 @@ def normalize(name: str) -> str:
         Lower-case ASCII tokens separated by single spaces; ``""`` for a name
         with no letters or digits. An ampersand is the word "and".
     """
+    if name.isascii() and name.isalnum():
+        return name.lower()  # one word of ASCII letters and digits (most names): a lone word is never rewritten
     if name.isascii() and name.replace(" ", "").isalnum():
-        # ASCII letters, digits and spaces (most names): folding only lowers them, and the words are those
-        # the spaces separate
+        # ASCII letters, digits and spaces: folding only lowers them, and the words are those the spaces separate
         tokens = name.lower().split()
     else:
         folded = fold(name)
