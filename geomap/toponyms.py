@@ -360,24 +360,6 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
     period_abbreviations = gazetteer.period_abbreviations()
     common_names = personal_names()
     needs_cue = _needs_cue()
-    commons: dict[int, bool] = {}  # token start -> a common word (tokens never share a start)
-
-    def common(s: int, e: int) -> bool:
-        c = commons.get(s)
-        if c is None:
-            w = fold(text[s:e])
-            c = commons[s] = w in _ALWAYS_SKIP or w in _CONNECTORS or w in lower_words
-        return c
-
-    unknowns: dict[int, bool] = {}  # token start -> an unknown capitalised word
-
-    def unknown_cap(s: int, e: int) -> bool:
-        """The token ``text[s:e]`` is a capitalised word that is no common word (maybe part of a person's name)."""
-        u = unknowns.get(s)
-        if u is None:
-            u = unknowns[s] = not common(s, e) and not (text[s:e].isupper() and e - s <= 3)
-        return u
-
     for run in _runs(text, toks):
         n = len(run)
         a, b = run[0]
@@ -388,11 +370,19 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
             if head_skip:
                 continue  # its one span, the token alone, would be skipped below ("single and head_skip")
             words = [word]
-        elif n == 2:  # most of the others
-            a, b = run[1]
-            words = [word, text[a:b]]
         else:
-            words = [text[a:b] for a, b in run]
+            if n == 2:  # most of the others
+                a, b = run[1]
+                words = [word, text[a:b]]
+                keys = [head, fold(words[1])]
+            else:
+                words = [text[a:b] for a, b in run]
+                keys = [head, *map(fold, words[1:])]
+            # what spans of two or more tokens ask of each token, decided for all at once (cheaper than on
+            # demand): a common word (a skipped one, a connector, or a word of this text in lower case), and
+            # an unknown capitalised word, no common word nor a short acronym (maybe part of a person's name)
+            commons = [k in _ALWAYS_SKIP or k in _CONNECTORS or k in lower_words for k in keys]
+            unknowns = [not c and not (w.isupper() and len(w) <= 3) for c, w in zip(commons, words)]
         ends: list[int | None] = [None] * n  # each token's end without a possessive ending (on demand)
         i = 0
         prev_unmatched = False
@@ -403,7 +393,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
             word = words[i]
             if not i or word[:1].isupper():
                 if i:
-                    head = fold(word)
+                    head = keys[i]
                     head_skip = head in _ALWAYS_SKIP and head not in _NAME_ABBR
                 last = n - 1 if n < i + 6 else i + 5  # spans of up to six tokens
                 if last > i:
@@ -452,12 +442,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                     continue  # "POLICE": shouting, not a place; "CHARLESTON, W.Va. --" is a dateline
                 if single and key in lower_words and not (acronym and lookup_country(name)):
                     continue  # "Bay" when "bay" is a word of this text; but "US" beside "us"
-                if not single:
-                    for k in range(i, j + 1):
-                        if not common(*run[k]):
-                            break
-                    else:
-                        continue  # "Death Toll": a headline of common words
+                if not single and all(commons[i:j + 1]):
+                    continue  # "Death Toll": a headline of common words
                 demonym = demonyms.get(key)  # "tunisian", "tunisians"
                 if demonym:
                     mention = new_mention(article.id, s, e, name, sentence_at(text, sents, s), "demonym")
@@ -506,7 +492,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                     # "the Texas Fire Service", "Ohio Supreme Court": a state or a city modifying a name
                     if before and before[-1].rstrip(".").lower() in _PERSON_BEFORE:
                         continue
-                elif _looks_like_person(text, s, e, prev_unmatched, j + 1 < n and unknown_cap(*run[j + 1]), run, i, j,
+                elif _looks_like_person(text, s, e, prev_unmatched, j + 1 < n and unknowns[j + 1], run, i, j,
                                         before):
                     continue
                 if single and _common_name_without_cue(text, s, e, name, cands, needs_cue, key, before):
@@ -519,7 +505,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 break
             if not matched:
                 # what the next token of the run is told (after the last one nobody asks)
-                prev_unmatched = i + 1 < n and unknown_cap(*run[i])
+                prev_unmatched = i + 1 < n and unknowns[i]
                 i += 1
             else:
                 prev_unmatched = False
