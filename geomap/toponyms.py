@@ -459,8 +459,21 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                     continue
                 if single and acronym and len(name) <= 3 and not lookup_country(name):
                     continue  # "ID", "SUV": acronyms are places only when they name a country (US, UK)
+                before = None
                 cands = cache.get(name)
                 if cands is None:
+                    if ((prev_unmatched or j + 1 < n and unknowns[j + 1]) and key in common_names
+                            and not (single and name.endswith("s") and len(name) > 4)):
+                        # a personal name beside an unknown capitalised word ("Bob Jones"): whatever the gazetteer
+                        # holds, the span is skipped below if it looks like a person (with no candidates, or by
+                        # the person test, which a personal name meets with no strong-place test first and whose
+                        # answer, a pure one, no candidate changes; only a plural "Libyas" changes the name
+                        # first), and mostly it does: asked before the name's first lookup in the text, which it
+                        # then saves (about a thousand first-sight lookups of LGL)
+                        before = text[max(0, s - 25):s].rsplit(None, 2)
+                        if _looks_like_person(text, s, e, prev_unmatched, j + 1 < n and unknowns[j + 1], run, i, j,
+                                              before):
+                            continue
                     cands = cache[name] = gazetteer_lookup(name, fuzzy=False)
                 if single and acronym and len(name) > 3 and not _DOTTED.fullmatch(name):
                     cands = cands or lookup(name.title())
@@ -487,7 +500,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                     continue  # a capitalised first word that only looks like a place name ("Prime" ~ Perm)
                 # (the cheap test first: both are pure, and four in ten names asked are personal names)
                 # the words before the span, which the tests below read: only the last two are asked for
-                before = text[max(0, s - 25):s].rsplit(None, 2)
+                if before is None:
+                    before = text[max(0, s - 25):s].rsplit(None, 2)
                 if key not in common_names and _strong_place(cands, name):
                     # "the Texas Fire Service", "Ohio Supreme Court": a state or a city modifying a name
                     if before and before[-1].rstrip(".").lower() in _PERSON_BEFORE:

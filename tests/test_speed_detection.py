@@ -357,3 +357,54 @@ def test_sentence_at_answers_as_the_binary_search(texts):
         for pos in range(-1, len(text) + 2):
             assert T.sentence_at(text, spans, pos) == _sentence_at_plain(text, spans, pos), (text[:200], pos)
     assert T.sentence_at("", [], 0) == ""
+
+
+#: the test find_mentions asks before a name's lookup (the fast path), as it is written in its source
+_EARLY_PERSON_TEST = "if ((prev_unmatched or j + 1 < n and unknowns[j + 1]) and key in common_names"
+
+
+def _find_mentions_plain():
+    """find_mentions without the person test asked before the lookup: its source with that test made false."""
+    import inspect
+    import textwrap
+
+    src = textwrap.dedent(inspect.getsource(T.find_mentions))
+    assert src.count(_EARLY_PERSON_TEST) == 1
+    namespace = dict(vars(T))
+    exec(compile(src.replace(_EARLY_PERSON_TEST, "if (False and key in common_names"), T.__file__, "exec"),
+         namespace)
+    return namespace["find_mentions"]
+
+
+class _CountingGazetteer:
+    """A gazetteer that counts the names looked up (all else as the one it wraps)."""
+
+    def __init__(self, gaz: Gazetteer) -> None:
+        self._gaz = gaz
+        self.looked_up = 0
+
+    def lookup(self, name, **kw):
+        self.looked_up += 1
+        return self._gaz.lookup(name, **kw)
+
+    def __getattr__(self, attr):
+        return getattr(self._gaz, attr)
+
+
+def test_person_test_before_the_lookup_answers_as_after_it(texts, gaz):
+    """find_mentions skips a personal name that looks like a person before looking it up; the detections are
+    those of the plain form, which looks it up first, on the real texts and perturbed ones (names beside
+    unknown capitalised words, titles, place prepositions, plurals: "Bob Frances" names France), and lookups
+    are saved."""
+    from geomap.model import Article
+
+    plain = _find_mentions_plain()
+    fast_gaz, plain_gaz = _CountingGazetteer(gaz), _CountingGazetteer(gaz)
+    extra = _perturbed(3000, 31, _PIECES + [" in ", "President ", " said", " Ben ", "Ripley", " Turner", " Jackson",
+                                            "Georgia ", "Washington", " Bob", " Smith", "s", " Hall", "’s", ", 45,",
+                                            " Frances", " Chiles"], 14)
+    for k, text in enumerate(_real_texts() + extra):
+        article = Article(id=str(k), path="", title="", text=text)
+        fast, want = T.find_mentions(article, fast_gaz), plain(article, plain_gaz)
+        assert [(d.mention, d.candidates) for d in fast] == [(d.mention, d.candidates) for d in want], text[:200]
+    assert fast_gaz.looked_up < plain_gaz.looked_up - 1000
