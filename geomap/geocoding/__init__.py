@@ -145,15 +145,15 @@ def resolve_detections(
     cands = {g: detections[i].candidates for g, i in reps.items()}
     # every ranking of a group below is in its own country context: its context terms are worked out once
     terms = {g: context_terms(c, own[g], weights) for g, c in cands.items()}
-    base = [base_scores(c, own[g], weights, terms[g]) for g, c in cands.items()]
-    coh = dict(zip(cands, coherence(list(cands.values()), base, list(cands), weights)))
+    base = {g: base_scores(c, own[g], weights, terms[g]) for g, c in cands.items()}
+    coh = dict(zip(cands, coherence(list(cands.values()), list(base.values()), list(cands), weights)))
     # regions the document names (states, counties) vouch for the places inside them
     firsts: dict[int, Candidate | None] = {}
 
     def first(g: int) -> Candidate | None:
         """The first-pass best candidate of a group (country context and coherence only), ranked once."""
         if g not in firsts:
-            top = rank(cands[g], own[g], weights, top=1, extra=coh[g], terms=terms[g]) if cands[g] else []
+            top = rank(cands[g], own[g], weights, top=1, extra=coh[g], terms=terms[g], base=base[g]) if cands[g] else []
             firsts[g] = top[0] if top else None
         return firsts[g]
 
@@ -214,7 +214,8 @@ def resolve_detections(
                      + (weights.list_peer if kind is not None and c.score >= 1.0 and _kind(c) == kind else 0.0)
                      + (weights.qualifier if state and c.feature == "admin1" else 0.0)
                      for k, (e, c) in enumerate(zip(extra, d.candidates))]
-        ranked = _prefer_city_over_its_region(rank(d.candidates, ctx2, weights, top=4, extra=extra, terms=terms[g]))
+        ranked = _prefer_city_over_its_region(rank(d.candidates, ctx2, weights, top=4, extra=extra, terms=terms[g],
+                                                        base=base[g]))
         # with no (other) country context, nothing can vouch for a name but the name itself
         threshold = weights.threshold if own[g].countries else weights.threshold - weights.no_context_relief
         best = ranked[0] if ranked and ranked[0].score >= threshold else None

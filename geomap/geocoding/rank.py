@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from operator import attrgetter
 
 from geomap.gazetteer.normalize import alternate_only
@@ -307,18 +307,31 @@ def _proximity(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weights
 
 def _in_region(c: Candidate, ctx: DocumentContext, w: Weights) -> float:
     """``w.region`` when ``c`` (a place, not a region itself) lies inside a region the document names."""
-    if c.feature in ("country", "continent") or c.feature.startswith("admin1"):
-        return 0.0
-    clat = c.lat
-    for lat, lon, radius_m, key in ctx.regions:
-        if key == c.matched:
-            continue  # "Minnesota" does not vouch for Minneota, a town once called Minnesota
-        # within_m, its latitude test inline (most regions lie farther than that alone allows)
-        if _KM_PER_DEGREE * abs(lat - clat) > radius_m / 1000 + 1.0:
-            continue
-        if great_circle_km(clat, c.lon, lat, lon) * 1000 <= radius_m:
-            return w.region
-    return 0.0
+    return _region_terms((c,), ctx.regions, w)[0]
+
+
+def _region_terms(candidates: Sequence[Candidate], regions: Sequence[tuple[float, float, float, str]],
+                  w: Weights) -> list[float]:
+    """:func:`_in_region` of each candidate, the regions' own tests worked out once for all of them."""
+    # per region: its latitude, longitude, radius, key, and the most its latitude may differ from a place's
+    # within it, in km (within_m's test)
+    reach = [(lat, lon, radius_m, key, radius_m / 1000 + 1.0) for lat, lon, radius_m, key in regions]
+    region, km_per_degree, distance = w.region, _KM_PER_DEGREE, great_circle_km
+    out = []
+    for c in candidates:
+        feature = c.feature
+        term = 0.0
+        if not (feature == "country" or feature == "continent" or feature.startswith("admin1")):
+            clat, matched = c.lat, c.matched
+            for lat, lon, radius_m, key, most in reach:
+                # "Minnesota" does not vouch for Minneota, a town once called Minnesota; most regions lie farther
+                # than the latitude alone allows
+                if key != matched and not km_per_degree * abs(lat - clat) > most and (
+                        distance(clat, c.lon, lat, lon) * 1000 <= radius_m):
+                    term = region
+                    break
+        out.append(term)
+    return out
 
 
 def score_candidate(c: Candidate, ctx: DocumentContext, w: Weights = Weights()) -> float:
@@ -329,6 +342,7 @@ def score_candidate(c: Candidate, ctx: DocumentContext, w: Weights = Weights()) 
 def rank(
     candidates: Sequence[Candidate], ctx: DocumentContext | None = None, w: Weights = Weights(), top: int | None = None,
     extra: Sequence[float] | None = None, terms: Sequence[float] | None = None,
+    base: Sequence[float] | None = None,
 ) -> list[Candidate]:
     """Return the candidates re-scored in context, best first (``score`` holds the final score).
 
@@ -341,6 +355,9 @@ def rank(
     terms : sequence of float, optional
         The candidates' :func:`context_terms` in a context of the same countries as ``ctx``,
         when already at hand.
+    base : sequence of float, optional
+        The candidates' :func:`base_scores` in a context of the same countries as ``ctx``,
+        when already at hand (with ``terms``).
     """
     ctx = ctx or DocumentContext()
     if not candidates:
@@ -357,27 +374,41 @@ def rank(
                 break
     # a name that is itself a state or country ("California") is not a town to pick by region
     by_region = bool(ctx.regions) and not names_a_region
-    if terms is None:
-        terms = context_terms(candidates, ctx, w)
-    raw = []  # unrounded final scores
-    country_feature = w.country_feature
-    proximity = _proximity(candidates, ctx, w) if ctx.points and w.proximity > 0 else repeat(0.0)
-    for c, t, p, e in zip(candidates, terms, proximity, repeat(None) if extra is None else extra):
-        if (not state_in_context or countries.get(c.country_code, 0.0) >= 0.5) and c.score >= 1.0 and (
-                c.feature == "country" or c.source_id in COUNTRY_LIKE):
-            t = t + country_feature  # _with_country_bonus, inline
-        if e is not None:
-            p = p + e
+    with_proximity = bool(ctx.points) and w.proximity > 0
+    if base is not None and not state_in_context and not with_proximity:
+        # unless a state of the context is among the candidates, the country bonus below is the one base_scores
+        # adds. The terms below start from a proximity of 0.0, and 0.0 + x is x but for x = -0.0 (then 0.0): the
+        # sums are alike, since a context score is never -0.0 (its last step adds the context term, w * 0.0 at
+        # least, and -0.0 + 0.0 is 0.0) and the region term is 0.0 or w.region
         if by_region:
-            p = p + _in_region(c, ctx, w)
-        raw.append(t + p)
+            inside = _region_terms(candidates, ctx.regions, w)
+            raw = ([t + r for t, r in zip(base, inside)] if extra is None else
+                   [t + (e + r) for t, e, r in zip(base, extra, inside)])
+        else:
+            raw = list(base) if extra is None else [t + e for t, e in zip(base, extra)]
+    else:
+        if terms is None:
+            terms = context_terms(candidates, ctx, w)
+        raw = []  # unrounded final scores
+        country_feature = w.country_feature
+        proximity = _proximity(candidates, ctx, w) if with_proximity else repeat(0.0)
+        inside = _region_terms(candidates, ctx.regions, w) if by_region else repeat(None)
+        for c, t, p, e, r in zip(candidates, terms, proximity, repeat(None) if extra is None else extra, inside):
+            if (not state_in_context or countries.get(c.country_code, 0.0) >= 0.5) and c.score >= 1.0 and (
+                    c.feature == "country" or c.source_id in COUNTRY_LIKE):
+                t = t + country_feature  # _with_country_bonus, inline
+            if e is not None:
+                p = p + e
+            if r is not None:
+                p = p + r
+            raw.append(t + p)
     if top is not None and len(raw) > top:
         # only a candidate within _ROUNDING of the top-th best unrounded score can be among the best `top`
         # once scores are rounded: one below it rounds (rounding is monotone) strictly below `top` others
         cut = (max(raw) if top == 1 else sorted(raw, reverse=True)[top - 1]) - _ROUNDING
-        scored = [(round(s, 4), c) for s, c in zip(raw, candidates) if s >= cut]
+        scored = [(_round4(s), c) for s, c in zip(raw, candidates) if s >= cut]
     else:
-        scored = [(round(s, 4), c) for s, c in zip(raw, candidates)]
+        scored = [(_round4(s), c) for s, c in zip(raw, candidates)]
     if len(scored) == 1:
         s, c = scored[0]
         return [rescored(c, s)]
@@ -390,6 +421,24 @@ def rank(
 
 #: more than twice the most that rounding to 4 decimals moves a score (5e-5, and a last bit)
 _ROUNDING = 2e-4
+
+
+def _round4(s: float) -> float:
+    """``round(s, 4)``, in a quarter of its time when ``s`` is not about halfway between two results.
+
+    ``round(s, 4)`` rounds the exact value of ``s`` to 4 decimals and returns the float nearest
+    that decimal (it goes through a decimal string). When ``y = s * 10000.0`` lies farther than
+    0.4999 from its nearest integer ``n``, the exact ``s * 10**4`` (within half an ulp of ``y``, far
+    below 1e-4 here) rounds to ``n`` too; ``n / 10000`` (two integers exact as floats) is then the
+    correctly rounded quotient, the float nearest ``n * 1e-4``. ``n == 0`` is left to ``round``,
+    whose zero keeps the sign of ``s``.
+    """
+    if -1e9 < s < 1e9:
+        y = s * 10000.0
+        n = round(y)
+        if n and -0.4999 < y - n < 0.4999:
+            return n / 10000
+    return round(s, 4)
 
 
 def _rank_order(scored: tuple[float, Candidate]) -> tuple[float, int, str]:
@@ -541,7 +590,8 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
     every = flat + list(row_cands)  # the columns, then the rows
     k = n + m
     # latitudes, longitudes and uncertainties of each, then the rows' weights: to numpy in one array
-    values = np.array([*map(_LAT, every), *map(_LON, every), *map(_UNCERTAINTY_M, every), *row_prior], dtype=float)
+    values = np.fromiter(chain(map(_LAT, every), map(_LON, every), map(_UNCERTAINTY_M, every), row_prior), float,
+                         3 * k + m)
     rad = np.radians(values[:2 * k])  # latitudes, then longitudes
     # c.uncertainty_m / 1000.0 of each: numpy divides as Python does (one correctly rounded division)
     radius = values[2 * k:3 * k] / 1000.0
@@ -582,21 +632,28 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
         if g in column:
             best[column[g], pos:pos + len(cands)] = 0.0
         pos += len(cands)
-    # the groups added one at a time, in id order (a reduction over rows could pair them otherwise)
-    support = best[0]
-    for more in best[1:]:
-        support = support + more
+    # the groups added one at a time, in id order, as a running sum does (a reduction over rows could pair them
+    # otherwise)
+    support = best[0] if len(best) == 1 else np.cumsum(best, axis=0)[-1]
     np.negative(support, out=support)
     np.exp(support, out=support)
     np.subtract(1.0, support, out=support)
     support *= w.coherence
+    # countries and continents receive none
+    regions = [j for j, c in enumerate(flat) if c.feature in _NO_COHERENCE]
+    if regions:
+        support[regions] = 0.0
     term = support.tolist()
     out: dict[int, list[float]] = {}
     pos = 0
     for g, cands in owners:
-        out[g] = [0.0 if c.feature in ("country", "continent") else t for c, t in zip(cands, term[pos:pos + len(cands)])]
+        out[g] = term[pos:pos + len(cands)]
         pos += len(cands)
     return out
+
+
+#: features that neither give nor receive coherence (the country term speaks for them)
+_NO_COHERENCE = ("country", "continent")
 
 
 _LAT, _LON, _UNCERTAINTY_M = attrgetter("lat"), attrgetter("lon"), attrgetter("uncertainty_m")
