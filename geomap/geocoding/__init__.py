@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from itertools import repeat
+from operator import attrgetter
 from typing import Protocol, runtime_checkable
 
 from geomap.gazetteer import Gazetteer
@@ -161,7 +163,7 @@ def resolve_detections(
     anchors = []
     admin1_of: dict[int, str] = {}  # group -> country of its first-pass best, when a state or province
     # names with a state, county or other division among their candidates
-    admin_named = {g for g, c in cands.items() if any(x.feature.startswith("admin") for x in c)}
+    admin_named = {g for g, c in cands.items() if any(map(str.startswith, map(_FEATURE, c), repeat("admin")))}
     for g, c in cands.items():
         if not c or not (weights.proximity > 0 or g in admin_named):
             continue
@@ -179,12 +181,14 @@ def resolve_detections(
     anchors = sorted(set(anchors))
     qualified: dict[int, list[Candidate]] = {}
     state_named: set[int] = set()
+    # the mentions in text order, for the two rules below that read neighbouring mentions
+    order = _text_order(detections) if text and (weights.qualifier or weights.list_peer) else []
     if text and weights.qualifier:
-        qualified = qualifiers(detections, groups, text, first, weights)
+        qualified = qualifiers(detections, groups, text, first, weights, order=order)
         # (its bonus goes to first-level divisions: other names need not be looked at)
         state_named = {g for g, d in zip(groups, detections) if g in admin_named and _called_a_state(text, d)}
     named = {v[0] for v in votes if v is not None and v[1] >= 1.0}  # countries named outright or by demonym
-    list_kinds = list_peers(detections, groups, text, first) if text and weights.list_peer else {}
+    list_kinds = list_peers(detections, groups, text, first, order=order) if text and weights.list_peer else {}
     resolved: dict[int, Resolution] = {}
     for g, i in reps.items():
         d = detections[i]
@@ -237,7 +241,8 @@ def joins(text: str, end: int, start: int, pattern: re.Pattern = _QUALIFIER_GAP)
 
 
 def qualifiers(detections: Sequence[Detection], groups: Sequence[int], text: str,
-               first: Callable[[int], Candidate | None], weights: Weights = Weights()) -> dict[int, list[Candidate]]:
+               first: Callable[[int], Candidate | None], weights: Weights = Weights(), *,
+               order: Sequence[int] | None = None) -> dict[int, list[Candidate]]:
     """The regions and countries that qualify names, per name group: "London, Ontario" → {London: [Ontario]}.
 
     A mention immediately followed by a comma and another mention whose likely place
@@ -259,13 +264,16 @@ def qualifiers(detections: Sequence[Detection], groups: Sequence[int], text: str
         groups in a qualifying position.
     weights : Weights
         ``threshold``: a qualifier must score at least this.
+    order : sequence of int, optional
+        The mentions' indices in text order (``_text_order(detections)``), when at hand.
 
     Returns
     -------
     dict of int to list of Candidate
         Per qualified group, its qualifying regions and countries.
     """
-    order = _text_order(detections)
+    if order is None:
+        order = _text_order(detections)
     out: dict[int, list[Candidate]] = {}
 
     def joined(left: int, right: int, pattern: re.Pattern) -> bool:
@@ -291,7 +299,8 @@ def _text_order(detections: Sequence[Detection]) -> list[int]:
 
 
 def list_peers(detections: Sequence[Detection], groups: Sequence[int], text: str,
-               first: Callable[[int], Candidate | None]) -> dict[int, tuple[str, str]]:
+               first: Callable[[int], Candidate | None], *,
+               order: Sequence[int] | None = None) -> dict[int, tuple[str, str]]:
     """The kind of place each listed name's fellows mostly are, per name group.
 
     A list is three or more names joined by commas, "and", "or", "&" or "/", or two joined
@@ -309,6 +318,8 @@ def list_peers(detections: Sequence[Detection], groups: Sequence[int], text: str
         The document.
     first : callable
         The first-pass best candidate of a group, ``None`` for none.
+    order : sequence of int, optional
+        The mentions' indices in text order (``_text_order(detections)``), when at hand.
 
     Returns
     -------
@@ -316,7 +327,8 @@ def list_peers(detections: Sequence[Detection], groups: Sequence[int], text: str
         Per group in a list whose other names' first-pass places are at least two thirds of
         one kind: that kind, ``("country", "")`` or ``("admin1", country code)``.
     """
-    order = _text_order(detections)
+    if order is None:
+        order = _text_order(detections)
     chains: list[list[int]] = []
     for n, k in enumerate(order):
         if n and joins(text, detections[order[n - 1]].mention.end, detections[k].mention.start, _LIST_GAP):
@@ -368,7 +380,8 @@ MAJOR_CITY = 500_000
 def _names_a_major_city(candidates: Sequence[Candidate]) -> bool:
     """Whether the name is the own name of a city of at least :data:`MAJOR_CITY` people (not one of its
     other names: "Oklahoma" is another name of Oklahoma City, but the state's own)."""
-    return any(c.feature == "populated place" and c.score >= 1.0 and c.population >= MAJOR_CITY
+    # the population first: it rules out most candidates
+    return any(c.population >= MAJOR_CITY and c.feature == "populated place" and c.score >= 1.0
                and not alternate_only(c) for c in candidates)
 
 
@@ -417,6 +430,9 @@ def _short_forms(detections: Sequence[Detection], keys: Sequence[str]) -> list[D
             d = Detection(d.mention, [*d.candidates, *(c for c in dict.fromkeys(extra) if c.source_id not in have)])
         out.append(d)
     return out
+
+
+_FEATURE = attrgetter("feature")
 
 
 def _name_groups(keys: Sequence[str]) -> list[int]:

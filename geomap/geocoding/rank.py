@@ -364,7 +364,9 @@ def rank(
         return []
     countries = ctx.countries
     names_a_region = state_in_context = False
-    for c in candidates:
+    # (most names have no country, continent or first-level division among their candidates: their features are
+    # checked in C first)
+    for c in (candidates if any(map(str.startswith, map(_FEATURE, candidates), repeat(_REGION_PREFIXES))) else ()):
         if c.score >= 1.0 and (c.feature in ("country", "continent") or c.feature.startswith("admin1")):
             names_a_region = True
             # "Georgia" in a story about the United States: the state, unless Georgia the country is itself
@@ -406,17 +408,20 @@ def rank(
         # only a candidate within _ROUNDING of the top-th best unrounded score can be among the best `top`
         # once scores are rounded: one below it rounds (rounding is monotone) strictly below `top` others
         cut = (max(raw) if top == 1 else sorted(raw, reverse=True)[top - 1]) - _ROUNDING
-        scored = [(_round4(s), c) for s, c in zip(raw, candidates) if s >= cut]
+        picked = [k for k, s in enumerate(raw) if s >= cut]
     else:
-        scored = [(_round4(s), c) for s, c in zip(raw, candidates)]
-    if len(scored) == 1:
-        s, c = scored[0]
-        return [rescored(c, s)]
-    if top == 1:  # the first of the best, as the stable sort below would put it first
-        s, c = min(scored, key=_rank_order)
-        return [rescored(c, s)]
-    scored.sort(key=_rank_order)
-    return [rescored(c, s) for s, c in scored[:top]]
+        picked = range(len(raw))
+    if len(picked) == 1:
+        k = picked[0]
+        return [rescored(candidates[k], _round4(raw[k]))]
+    # _rank_order's keys, each with its candidate's index: sorted by them as the stable sort by _rank_order
+    # would sort the candidates (the index breaks the ties in their order), but compared without a key call
+    order = [(-_round4(raw[k]), -candidates[k].population, candidates[k].source_id, k) for k in picked]
+    if top == 1:  # the first of the best, as the sort below would put it first
+        s, _, _, k = min(order)
+        return [rescored(candidates[k], -s)]
+    order.sort()
+    return [rescored(candidates[k], -s) for s, _, _, k in order[:top]]
 
 
 #: more than twice the most that rounding to 4 decimals moves a score (5e-5, and a last bit)
@@ -657,4 +662,8 @@ _NO_COHERENCE = ("country", "continent")
 
 
 _LAT, _LON, _UNCERTAINTY_M = attrgetter("lat"), attrgetter("lon"), attrgetter("uncertainty_m")
+_FEATURE = attrgetter("feature")
+#: the beginnings of the features of the candidates that make a name a region's for `rank` (a superset: the
+#: features are then checked in full)
+_REGION_PREFIXES = ("country", "continent", "admin1")
 _COUNTRY_CODE = attrgetter("country_code")
