@@ -394,7 +394,12 @@ def test_mention_votes_and_context_terms_answer_as_the_plain_forms(documents):
         ctx = context_from_votes(votes)
         for c2 in (ctx, DocumentContext()):
             for cands in lists:
-                assert _bits(context_terms(cands, c2)) == _bits(_context_terms_plain(cands, c2, Weights()))
+                want = _context_terms_plain(cands, c2, Weights())
+                assert _bits(context_terms(cands, c2)) == _bits(want)
+                # the base scores made in the same pass (as resolve_detections makes them)
+                base: list[float] = []
+                assert _bits(R._context_terms(cands, c2.countries, Weights(), None, base)) == _bits(want)
+                assert _bits(base) == _bits(base_scores(cands, c2, Weights(), want))
 
 
 def test_resolve_detections_answers_as_the_plain_form(documents):

@@ -15,8 +15,8 @@ from typing import Protocol, runtime_checkable
 
 from geomap.gazetteer import Gazetteer
 from geomap.gazetteer.normalize import alternate_only, normalize
-from geomap.geocoding.rank import (DocumentContext, Weights, base_scores, coherence, context_from_votes,
-                                   context_terms, mention_votes, rank, within_m)
+from geomap.geocoding.rank import (DocumentContext, Weights, _context_terms, coherence, context_from_votes,
+                                   mention_votes, rank, within_m)
 from geomap.model import Candidate, _made_by_dict
 from geomap.toponyms import Detection
 
@@ -146,8 +146,9 @@ def resolve_detections(
             own[g] = ctx
     cands = {g: detections[i].candidates for g, i in reps.items()}
     # every ranking of a group below is in its own country context: its context terms are worked out once
-    terms = {g: context_terms(c, own[g], weights) for g, c in cands.items()}
-    base = {g: base_scores(c, own[g], weights, terms[g]) for g, c in cands.items()}
+    # (and their base scores, which add the country-name bonus to them, in the same pass)
+    base: dict[int, list[float]] = {g: [] for g in cands}
+    terms = {g: _context_terms(c, own[g].countries, weights, None, base[g]) for g, c in cands.items()}
     coh = dict(zip(cands, coherence(list(cands.values()), list(base.values()), list(cands), weights)))
     # regions the document names (states, counties) vouch for the places inside them
     firsts: dict[int, Candidate | None] = {}

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from itertools import chain, repeat
 from operator import attrgetter
 
-from geomap.gazetteer.normalize import alternate_only
+from geomap.gazetteer.normalize import _ALTERNATE_ONLY, alternate_only
 from geomap.model import Candidate, rescored
 
 __all__ = ["Weights", "DocumentContext", "score_candidate", "rank", "build_context", "mention_votes",
@@ -117,10 +117,19 @@ def _base_score(c: Candidate, ctx: DocumentContext, w: Weights, country_bonus: b
 
 
 def _context_terms(candidates: Iterable[Candidate], countries: Mapping[str, float], w: Weights,
-                   rival_own_name: bool) -> list[float]:
-    """Every term but proximity and the country-name bonus, per candidate (see :func:`context_terms`)."""
+                   rival_own_name: bool | None, base: list[float] | None = None) -> list[float]:
+    """Every term but proximity and the country-name bonus, per candidate (see :func:`context_terms`).
+
+    ``rival_own_name``: whether some candidate bears the name as its own (:func:`_own_name_match`; worked
+    out here when ``None``). ``base``: when given, each candidate's :func:`base_scores` value is appended to it.
+    """
+    if rival_own_name is None:
+        candidates = list(candidates)
+        rival_own_name = _own_name_match(candidates)
     w_match, w_population, w_context, off_context = w.match, w.population, w.context, w.off_context_inexact
     log10, in_countries, named_areas = math.log10, countries.get, _NAMED_AREAS
+    alternate_name, known = w.alternate_name, _ALTERNATE_ONLY.get
+    bonus, add_base = w.country_feature, None if base is None else base.append
     out = []
     for c in candidates:
         feature, population, match = c.feature, c.population, c.score
@@ -131,12 +140,20 @@ def _context_terms(candidates: Iterable[Candidate], countries: Mapping[str, floa
             if not pop < 1.0:
                 pop = 1.0  # min(1.0, pop), without the call
         in_context = in_countries(c.country_code, 0.0)
-        if not (match >= 1.0 or in_context or not countries):
+        exact = match >= 1.0
+        if not (exact or in_context or not countries):
             match = match * off_context
         score = w_match * match + w_population * pop + w_context * in_context
-        if rival_own_name and feature == "populated place" and alternate_only(c):
-            score -= w.alternate_name  # "Paris" is another name of Parizh (RU); the French capital is called Paris
+        if rival_own_name and feature == "populated place":
+            # alternate_only(c), its cache probed here first (a call less for most candidates)
+            alternate = known((c.name, c.matched))
+            if alternate is None:
+                alternate = alternate_only(c)
+            if alternate:
+                score -= alternate_name  # "Paris" is another name of Parizh (RU); the French capital is called Paris
         out.append(score)
+        if add_base is not None:  # base_scores, inline
+            add_base(score + bonus if exact and (feature == "country" or c.source_id in COUNTRY_LIKE) else score)
     return out
 
 
@@ -266,7 +283,7 @@ def context_terms(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weig
     that a caller who ranks one candidate list more than once in the same country context
     works these terms out once.
     """
-    return _context_terms(candidates, ctx.countries, w, _own_name_match(candidates))
+    return _context_terms(candidates, ctx.countries, w, None)
 
 
 #: first-level divisions that are countries in their own right: the United Kingdom's four nations
@@ -286,7 +303,10 @@ def _with_country_bonus(c: Candidate, term: float, w: Weights) -> float:
 
 def _own_name_match(candidates: Sequence[Candidate]) -> bool:
     """Some candidate bears the name as its own name (not as an alternate one)."""
-    return any(c.score >= 1.0 and c.matched and not alternate_only(c) for c in candidates)
+    for c in candidates:
+        if c.score >= 1.0 and c.matched and not alternate_only(c):
+            return True
+    return False
 
 
 def _proximity(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weights) -> list[float]:
