@@ -413,3 +413,45 @@ def test_resolve_detections_answers_as_the_plain_form(documents):
                 got = resolve_detections(detections, weights=w, **kwargs)
                 want = _resolve_plain(detections, weights=w, **kwargs)
                 assert _bits(got) == _bits(want), text[:100]
+
+
+def _short_forms_plain(detections, keys):
+    """``_short_forms`` as first written (every key split, whether or not a county word ends any)."""
+    full = {}
+    for d, key in zip(detections, keys):
+        head, _, last = key.rpartition(" ")
+        if head and last in ("county", "parish", "borough"):
+            full.setdefault(head, []).extend(c for c in d.candidates if c.feature == "admin2" and c.score >= 1.0)
+    if not any(full.values()):
+        return list(detections)
+    out = []
+    for d, key in zip(detections, keys):
+        extra = full.get(key) if d.mention.kind == "name" else None
+        if extra:
+            have = {c.source_id for c in d.candidates}
+            d = Detection(d.mention, [*d.candidates, *(c for c in dict.fromkeys(extra) if c.source_id not in have)])
+        out.append(d)
+    return out
+
+
+def test_short_forms_and_qualifier_gaps_answer_as_the_plain_forms(documents):
+    """Counties looked for only when a key ends in a county word; a qualifier looked for only 1 to 4 characters
+    after a name (what the qualifier gap can match)."""
+    from geomap.geocoding import _QUALIFIER_GAP
+
+    extended = 0
+    for text, detections in documents:
+        keys = [normalize(d.mention.text) for d in detections]
+        got, want = _short_forms(detections, keys), _short_forms_plain(detections, keys)
+        assert [(d.mention, d.candidates) for d in got] == [(d.mention, d.candidates) for d in want]
+        extended += sum(a is not b for a, b in zip(got, detections))
+    assert extended > 0  # some bare county names gained their county
+    # no gap of 0 or 5 to 6 characters of spaces and commas is a qualifier gap
+    import itertools
+
+    chars = [" ", ",", "\t", "\n", "\u00a0", "\u2009"]
+    assert _QUALIFIER_GAP.fullmatch("") is None
+    for size in (5, 6):
+        assert not any(_QUALIFIER_GAP.fullmatch("".join(p)) for p in itertools.product(chars, repeat=size))
+    assert _QUALIFIER_GAP.fullmatch(" ,  ") and _QUALIFIER_GAP.fullmatch(",")
+

@@ -191,19 +191,27 @@ def resolve_detections(
     named = {v[0] for v in votes if v is not None and v[1] >= 1.0}  # countries named outright or by demonym
     list_kinds = list_peers(detections, groups, text, first, order=order) if text and weights.list_peer else {}
     resolved: dict[int, Resolution] = {}
+    final_ctx: dict[int, DocumentContext] = {}  # by id of the name's own context (they all outlive the loop)
     for g, i in reps.items():
         d = detections[i]
-        ctx2 = DocumentContext(own[g].countries, anchors, regions)
+        cands_g = d.candidates
+        own_g = own[g]
+        ctx2 = final_ctx.get(id(own_g))
+        if ctx2 is None:
+            ctx2 = final_ctx[id(own_g)] = DocumentContext(own_g.countries, anchors, regions)
         # the bonuses of the rules below that apply to this name, added to each candidate's coherence in this
-        # order (a rule that does not apply adds 0.0, which leaves a sum of non-negative coherence alone)
-        major_city = bool((weights.peer_region and admin1_of) or g in list_kinds) and _names_a_major_city(d.candidates)
-        inside = _inside_bonus(d.candidates, qualified[g], weights) if g in qualified else None
+        # order (a rule that does not apply adds 0.0, which leaves a sum of non-negative coherence alone: so does
+        # a rule none of the name's candidates can take, which is left out when the features or populations alone
+        # tell, in C)
+        by_peers = bool(weights.peer_region and admin1_of) and "admin1" in map(_FEATURE, cands_g)
+        major_city = (by_peers or g in list_kinds) and _names_a_major_city(cands_g)
+        inside = _inside_bonus(cands_g, qualified[g], weights) if g in qualified else None
         # a state or province of a country whose other states the document names
-        peers = ({cc for h, cc in admin1_of.items() if h != g}
-                 if weights.peer_region and admin1_of and not major_city else None)
+        peers = ({cc for h, cc in admin1_of.items() if h != g} or None) if by_peers and not major_city else None
         # a major city of a country the document names outright
-        city_of = named if weights.named_country_city else None
-        countries_g = own[g].countries
+        city_of = (named if weights.named_country_city and named and cands_g
+                   and max(map(_POPULATION, cands_g)) >= MAJOR_CITY else None)
+        countries_g = own_g.countries
         # a name in a list of names of one kind: its candidates of that kind
         kind = list_kinds[g] if g in list_kinds and not major_city else None
         # "Washington state", "the state of New York": the state, not its namesake city
@@ -282,7 +290,9 @@ def qualifiers(detections: Sequence[Detection], groups: Sequence[int], text: str
 
     for n in range(len(order) - 1):
         a, b = order[n], order[n + 1]
-        if groups[a] == groups[b] or not joined(a, b, _QUALIFIER_GAP):
+        # (a comma with at most a space before it and two after it: 1 to 4 characters apart)
+        if (groups[a] == groups[b] or not 0 < detections[b].mention.start - detections[a].mention.end <= 4
+                or not joined(a, b, _QUALIFIER_GAP)):
             continue
         if (n > 0 and joined(order[n - 1], a, _LIST_GAP)) or (n + 2 < len(order) and joined(b, order[n + 2], _LIST_GAP)):
             continue  # a list of names, not a name and its region
@@ -406,6 +416,8 @@ def _inside_bonus(candidates: Sequence[Candidate], regions: Sequence[Candidate],
 
 #: generic words after a county's own name ("DeKalb County"), which a story drops once it has named it
 _COUNTY_WORDS = ("county", "parish", "borough")
+#: how a key ends when its last word is one of them after another word (or, rarely, otherwise)
+_COUNTY_ENDINGS = tuple(" " + word for word in _COUNTY_WORDS)
 
 
 def _short_forms(detections: Sequence[Detection], keys: Sequence[str]) -> list[Detection]:
@@ -416,6 +428,8 @@ def _short_forms(detections: Sequence[Detection], keys: Sequence[str]) -> list[D
     county's name without "County" (or "Parish", "Borough") gains that county's
     candidates when the document also names it in full. ``keys`` holds each mention's normal key.
     """
+    if not any(map(str.endswith, keys, repeat(_COUNTY_ENDINGS))):  # (most documents name no county: found in C)
+        return list(detections)
     full: dict[str, list[Candidate]] = {}
     for d, key in zip(detections, keys):
         head, _, last = key.rpartition(" ")
@@ -433,7 +447,7 @@ def _short_forms(detections: Sequence[Detection], keys: Sequence[str]) -> list[D
     return out
 
 
-_FEATURE = attrgetter("feature")
+_FEATURE, _POPULATION = attrgetter("feature"), attrgetter("population")
 
 
 def _name_groups(keys: Sequence[str]) -> list[int]:
