@@ -538,7 +538,7 @@ def _vote(cands: Sequence[Candidate], demonym: bool) -> tuple[str, float] | None
 
 def _one_country(cands: Sequence[Candidate]) -> bool:
     """Whether all the (one or more) candidates lie in one country."""
-    return len(set(map(_COUNTRY_CODE, cands))) == 1
+    return len(cands) == 1 or len(set(map(_COUNTRY_CODE, cands))) == 1
 
 
 def context_from_votes(votes: Sequence[tuple[str, float] | None], *, given: Iterable[str] = (),
@@ -609,6 +609,8 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
     """
     import numpy as np
 
+    # the constants as float64 arrays: a Python float operand costs each call a conversion
+    zero, one, two, thousand, diameter = _NUMPY_CONSTANTS or _numpy_constants()
     owners = [(g, candidate_lists[i]) for g, i in first_of.items() if candidate_lists[i]]
     flat = [c for _, cands in owners for c in cands]  # every candidate, a column of the matrices below
     n, m = len(flat), len(row_cands)
@@ -619,9 +621,9 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
                          3 * k + m)
     rad = np.radians(values[:2 * k])  # latitudes, then longitudes
     # c.uncertainty_m / 1000.0 of each: numpy divides as Python does (one correctly rounded division)
-    radius = values[2 * k:3 * k] / 1000.0
+    radius = values[2 * k:3 * k] / thousand
     cos_lat = np.cos(rad[:k])
-    half = (rad / 2).reshape(2, k)
+    half = (rad / two).reshape(2, k)
     # [0]: sin²(Δφ/2), [1]: sin²(Δλ/2); candidate minus row, as each candidate meets each row. The steps below
     # work in place: the arrays are small, and each allocation costs as much as the step
     sq = half[:, None, :n] - half[:, n:, None]
@@ -629,15 +631,15 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
     a = cos_lat[n:, None] * cos_lat[None, :n]
     a *= sq[1]
     a += sq[0]  # sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2)
-    np.arcsin(np.sqrt(np.minimum(a, 1.0, out=a), a), a)
-    a *= 2 * 6371.0088  # km
+    np.arcsin(np.sqrt(np.minimum(a, one, out=a), a), a)
+    a *= diameter  # km
     a -= radius[n:, None]
     a -= radius[:n]
-    eff = np.maximum(a, 0.0, out=a)  # km beyond both areas' edges
+    eff = np.maximum(a, zero, out=a)  # km beyond both areas' edges
     eff /= w.coherence_km
     # np.clip(1 - eff, 0, 1)'s result, without its per-call overhead (it selects, as maximum does); with a
     # positive reach, eff is never negative, so 1 - eff is never above 1
-    close = np.maximum(np.subtract(1.0, eff, eff), 0.0, out=eff)
+    close = np.maximum(np.subtract(one, eff, eff), zero, out=eff)
     if not w.coherence_km > 0:
         np.minimum(close, 1.0, out=close)
     close *= values[3 * k:, None]
@@ -662,7 +664,7 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
     support = best[0] if len(best) == 1 else np.cumsum(best, axis=0)[-1]
     np.negative(support, out=support)
     np.exp(support, out=support)
-    np.subtract(1.0, support, out=support)
+    np.subtract(one, support, out=support)
     support *= w.coherence
     # countries and continents receive none
     regions = [j for j, c in enumerate(flat) if c.feature in _NO_COHERENCE]
@@ -675,6 +677,19 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
         out[g] = term[pos:pos + len(cands)]
         pos += len(cands)
     return out
+
+
+#: 0.0, 1.0, 2.0, 1000.0 and the sphere's diameter in km (2 * 6371.0088) as float64 arrays, once numpy is needed
+_NUMPY_CONSTANTS: tuple = ()
+
+
+def _numpy_constants() -> tuple:
+    """Make :data:`_NUMPY_CONSTANTS` (numpy is imported only when coherence first needs it)."""
+    global _NUMPY_CONSTANTS
+    import numpy as np
+
+    _NUMPY_CONSTANTS = tuple(np.array(x) for x in (0.0, 1.0, 2.0, 1000.0, 2 * 6371.0088))
+    return _NUMPY_CONSTANTS
 
 
 #: features that neither give nor receive coherence (the country term speaks for them)
