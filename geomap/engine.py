@@ -86,11 +86,14 @@ def _toponym_factory() -> Callable[..., Toponym]:
 _new_toponym = _toponym_factory()
 
 
-def _toponyms(resolutions: Sequence[Resolution]) -> list[Toponym]:
+def _toponyms(resolutions: Sequence[Resolution], keep_unresolved: bool = True) -> list[Toponym]:
+    """A toponym per resolution (per resolved one only, unless ``keep_unresolved``), in the same order."""
     out = []
     for r in resolutions:
-        m = r.detection.mention
         b = r.best
+        if b is None and not keep_unresolved:
+            continue
+        m = r.detection.mention
         out.append(_new_toponym(m.start, m.end, m.text, m.kind, b, b.score if b else 0.0, b.precision if b else None,
                            r.runner_up))
     return out
@@ -142,9 +145,8 @@ def geoparse(
         return []
     gaz = gazetteer or default_gazetteer()
     article = Article(id="text", path="", title="", text=text)
-    found = _toponyms(resolve_detections(find_mentions(article, gaz), countries=_context(context), weights=weights,
-                                         text=text))
-    return found if keep_unresolved else [t for t in found if t.place is not None]
+    return _toponyms(resolve_detections(find_mentions(article, gaz), countries=_context(context), weights=weights,
+                                        text=text), keep_unresolved)
 
 
 def resolve_spans(

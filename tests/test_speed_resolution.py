@@ -128,6 +128,22 @@ def _coherence_plain(candidate_lists, base, groups, w=Weights()):
     return [values[g] if g in values else o for g, o in zip(groups, out)]
 
 
+def _in_region_plain(c, ctx, w):
+    """``rank._in_region`` as first written: each region's test for one candidate."""
+    if c.feature in ("country", "continent") or c.feature.startswith("admin1"):
+        return 0.0
+    for lat, lon, radius_m, key in ctx.regions:
+        if key == c.matched:
+            continue
+        if R.great_circle_km(c.lat, c.lon, lat, lon) * 1000 <= radius_m:
+            return w.region
+    return 0.0
+
+
+#: how _rank_plain rounds a final score (a test swaps it for no rounding, to compare unrounded sums)
+_PLAIN_ROUND = [lambda s: round(s, 4)]
+
+
 def _rank_plain(candidates, ctx=None, w=Weights(), top=None, extra=None, terms=None):
     """``rank`` rounding every score and sorting every candidate."""
     ctx = ctx or DocumentContext()
@@ -152,8 +168,8 @@ def _rank_plain(candidates, ctx=None, w=Weights(), top=None, extra=None, terms=N
         if extra is not None:
             p = p + extra[k]
         if by_region:
-            p = p + R._in_region(c, ctx, w)
-        scored.append((round(t + p, 4), c))
+            p = p + _in_region_plain(c, ctx, w)
+        scored.append((_PLAIN_ROUND[0](t + p), c))
     scored.sort(key=_rank_order)
     return [rescored(c, s) for s, c in scored[:top]]
 
@@ -313,8 +329,30 @@ def test_coherence_matrix_answers_as_the_plain_form(documents):
         assert _bits(f) == _bits(p), [c.name for c in case[0][0][:3]]
 
 
-def test_rank_answers_as_the_plain_form(documents):
-    """Rounding only the candidates that can reach the top: the same candidates, order and score bits."""
+def test_rank_answers_as_the_plain_form(documents, monkeypatch):
+    """Rounding only the candidates that can reach the top, the final scores from the base scores at hand, the
+    regions' tests worked out once: the same candidates, order and score bits, rounded or not."""
+    _check_rank(documents)
+    # unrounded: the sums themselves are alike (rounding would hide a difference in their last bits)
+    monkeypatch.setattr(R, "_round4", lambda s: s)
+    monkeypatch.setattr(sys.modules[__name__], "_PLAIN_ROUND", [lambda s: s])
+    _check_rank(documents)
+
+
+def test_round4_is_round(documents):
+    """The quick ``round(s, 4)`` gives its very bits: on scores about halfway between two results, zeros of either
+    sign, large and small values, and the candidates' scores of the documents."""
+    values = [k / 10000 + 0.00005 for k in range(-30000, 30000)] + [k / 20000 for k in range(-60000, 60000)]
+    values += [k * 0.000123456789 for k in range(-50000, 50000)] + [0.0, -0.0, 5e-5, -5e-5, 4.9999e-5, 1e-300,
+                                                                     -1e-300, 123456789.00005, 1e9, -1e9, 3e12]
+    values += [c.score * w for _, detections in documents for d in detections for c in d.candidates
+               for w in (1.0, 0.55, 1.2345)]
+    values += [float("inf"), float("-inf")]
+    assert [R._round4(v).hex() for v in values] == [round(v, 4).hex() for v in values]
+    assert math.isnan(R._round4(float("nan")))
+
+
+def _check_rank(documents):
     checked = 0
     for text, detections in documents:
         names: dict[str, list[Candidate]] = {}
@@ -327,9 +365,14 @@ def test_rank_answers_as_the_plain_form(documents):
         coh = coherence(lists, [base_scores(c, ctx, Weights()) for c in lists], list(range(len(lists))))
         for cands, extra in zip(lists, coh):
             for c2 in (ctx, DocumentContext(ctx.countries, (), regions)):
+                terms = context_terms(cands, c2)
+                base = base_scores(cands, c2, Weights(), terms)
                 for top in (1, 2, 4, None):
                     for e in (None, extra):
-                        got, want = rank(cands, c2, top=top, extra=e), _rank_plain(cands, c2, top=top, extra=e)
+                        want = _rank_plain(cands, c2, top=top, extra=e)
+                        assert _bits(rank(cands, c2, top=top, extra=e)) == _bits(want), [c.name for c in cands[:3]]
+                        # from the base scores at hand (a state of the context among the candidates: from the terms)
+                        got = rank(cands, c2, top=top, extra=e, terms=terms, base=base)
                         assert _bits(got) == _bits(want), [c.name for c in cands[:3]]
                         checked += 1
     assert checked > 1000
@@ -351,7 +394,12 @@ def test_mention_votes_and_context_terms_answer_as_the_plain_forms(documents):
         ctx = context_from_votes(votes)
         for c2 in (ctx, DocumentContext()):
             for cands in lists:
-                assert _bits(context_terms(cands, c2)) == _bits(_context_terms_plain(cands, c2, Weights()))
+                want = _context_terms_plain(cands, c2, Weights())
+                assert _bits(context_terms(cands, c2)) == _bits(want)
+                # the base scores made in the same pass (as resolve_detections makes them)
+                base: list[float] = []
+                assert _bits(R._context_terms(cands, c2.countries, Weights(), None, base)) == _bits(want)
+                assert _bits(base) == _bits(base_scores(cands, c2, Weights(), want))
 
 
 def test_resolve_detections_answers_as_the_plain_form(documents):
@@ -365,3 +413,45 @@ def test_resolve_detections_answers_as_the_plain_form(documents):
                 got = resolve_detections(detections, weights=w, **kwargs)
                 want = _resolve_plain(detections, weights=w, **kwargs)
                 assert _bits(got) == _bits(want), text[:100]
+
+
+def _short_forms_plain(detections, keys):
+    """``_short_forms`` as first written (every key split, whether or not a county word ends any)."""
+    full = {}
+    for d, key in zip(detections, keys):
+        head, _, last = key.rpartition(" ")
+        if head and last in ("county", "parish", "borough"):
+            full.setdefault(head, []).extend(c for c in d.candidates if c.feature == "admin2" and c.score >= 1.0)
+    if not any(full.values()):
+        return list(detections)
+    out = []
+    for d, key in zip(detections, keys):
+        extra = full.get(key) if d.mention.kind == "name" else None
+        if extra:
+            have = {c.source_id for c in d.candidates}
+            d = Detection(d.mention, [*d.candidates, *(c for c in dict.fromkeys(extra) if c.source_id not in have)])
+        out.append(d)
+    return out
+
+
+def test_short_forms_and_qualifier_gaps_answer_as_the_plain_forms(documents):
+    """Counties looked for only when a key ends in a county word; a qualifier looked for only 1 to 4 characters
+    after a name (what the qualifier gap can match)."""
+    from geomap.geocoding import _QUALIFIER_GAP
+
+    extended = 0
+    for text, detections in documents:
+        keys = [normalize(d.mention.text) for d in detections]
+        got, want = _short_forms(detections, keys), _short_forms_plain(detections, keys)
+        assert [(d.mention, d.candidates) for d in got] == [(d.mention, d.candidates) for d in want]
+        extended += sum(a is not b for a, b in zip(got, detections))
+    assert extended > 0  # some bare county names gained their county
+    # no gap of 0 or 5 to 6 characters of spaces and commas is a qualifier gap
+    import itertools
+
+    chars = [" ", ",", "\t", "\n", "\u00a0", "\u2009"]
+    assert _QUALIFIER_GAP.fullmatch("") is None
+    for size in (5, 6):
+        assert not any(_QUALIFIER_GAP.fullmatch("".join(p)) for p in itertools.product(chars, repeat=size))
+    assert _QUALIFIER_GAP.fullmatch(" ,  ") and _QUALIFIER_GAP.fullmatch(",")
+

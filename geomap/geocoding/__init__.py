@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from itertools import repeat
+from operator import attrgetter
 from typing import Protocol, runtime_checkable
 
 from geomap.gazetteer import Gazetteer
 from geomap.gazetteer.normalize import alternate_only, normalize
-from geomap.geocoding.rank import (DocumentContext, Weights, base_scores, coherence, context_from_votes,
-                                   context_terms, mention_votes, rank, within_m)
+from geomap.geocoding.rank import (DocumentContext, Weights, _context_terms, coherence, context_from_votes,
+                                   mention_votes, rank, within_m)
 from geomap.model import Candidate, _made_by_dict
 from geomap.toponyms import Detection
 
@@ -144,16 +146,17 @@ def resolve_detections(
             own[g] = ctx
     cands = {g: detections[i].candidates for g, i in reps.items()}
     # every ranking of a group below is in its own country context: its context terms are worked out once
-    terms = {g: context_terms(c, own[g], weights) for g, c in cands.items()}
-    base = [base_scores(c, own[g], weights, terms[g]) for g, c in cands.items()]
-    coh = dict(zip(cands, coherence(list(cands.values()), base, list(cands), weights)))
+    # (and their base scores, which add the country-name bonus to them, in the same pass)
+    base: dict[int, list[float]] = {g: [] for g in cands}
+    terms = {g: _context_terms(c, own[g].countries, weights, None, base[g]) for g, c in cands.items()}
+    coh = dict(zip(cands, coherence(list(cands.values()), list(base.values()), list(cands), weights)))
     # regions the document names (states, counties) vouch for the places inside them
     firsts: dict[int, Candidate | None] = {}
 
     def first(g: int) -> Candidate | None:
         """The first-pass best candidate of a group (country context and coherence only), ranked once."""
         if g not in firsts:
-            top = rank(cands[g], own[g], weights, top=1, extra=coh[g], terms=terms[g]) if cands[g] else []
+            top = rank(cands[g], own[g], weights, top=1, extra=coh[g], terms=terms[g], base=base[g]) if cands[g] else []
             firsts[g] = top[0] if top else None
         return firsts[g]
 
@@ -161,7 +164,7 @@ def resolve_detections(
     anchors = []
     admin1_of: dict[int, str] = {}  # group -> country of its first-pass best, when a state or province
     # names with a state, county or other division among their candidates
-    admin_named = {g for g, c in cands.items() if any(x.feature.startswith("admin") for x in c)}
+    admin_named = {g for g, c in cands.items() if any(map(str.startswith, map(_FEATURE, c), repeat("admin")))}
     for g, c in cands.items():
         if not c or not (weights.proximity > 0 or g in admin_named):
             continue
@@ -179,26 +182,36 @@ def resolve_detections(
     anchors = sorted(set(anchors))
     qualified: dict[int, list[Candidate]] = {}
     state_named: set[int] = set()
+    # the mentions in text order, for the two rules below that read neighbouring mentions
+    order = _text_order(detections) if text and (weights.qualifier or weights.list_peer) else []
     if text and weights.qualifier:
-        qualified = qualifiers(detections, groups, text, first, weights)
+        qualified = qualifiers(detections, groups, text, first, weights, order=order)
         # (its bonus goes to first-level divisions: other names need not be looked at)
         state_named = {g for g, d in zip(groups, detections) if g in admin_named and _called_a_state(text, d)}
     named = {v[0] for v in votes if v is not None and v[1] >= 1.0}  # countries named outright or by demonym
-    list_kinds = list_peers(detections, groups, text, first) if text and weights.list_peer else {}
+    list_kinds = list_peers(detections, groups, text, first, order=order) if text and weights.list_peer else {}
     resolved: dict[int, Resolution] = {}
+    final_ctx: dict[int, DocumentContext] = {}  # by id of the name's own context (they all outlive the loop)
     for g, i in reps.items():
         d = detections[i]
-        ctx2 = DocumentContext(own[g].countries, anchors, regions)
+        cands_g = d.candidates
+        own_g = own[g]
+        ctx2 = final_ctx.get(id(own_g))
+        if ctx2 is None:
+            ctx2 = final_ctx[id(own_g)] = DocumentContext(own_g.countries, anchors, regions)
         # the bonuses of the rules below that apply to this name, added to each candidate's coherence in this
-        # order (a rule that does not apply adds 0.0, which leaves a sum of non-negative coherence alone)
-        major_city = bool((weights.peer_region and admin1_of) or g in list_kinds) and _names_a_major_city(d.candidates)
-        inside = _inside_bonus(d.candidates, qualified[g], weights) if g in qualified else None
+        # order (a rule that does not apply adds 0.0, which leaves a sum of non-negative coherence alone: so does
+        # a rule none of the name's candidates can take, which is left out when the features or populations alone
+        # tell, in C)
+        by_peers = bool(weights.peer_region and admin1_of) and "admin1" in map(_FEATURE, cands_g)
+        major_city = (by_peers or g in list_kinds) and _names_a_major_city(cands_g)
+        inside = _inside_bonus(cands_g, qualified[g], weights) if g in qualified else None
         # a state or province of a country whose other states the document names
-        peers = ({cc for h, cc in admin1_of.items() if h != g}
-                 if weights.peer_region and admin1_of and not major_city else None)
+        peers = ({cc for h, cc in admin1_of.items() if h != g} or None) if by_peers and not major_city else None
         # a major city of a country the document names outright
-        city_of = named if weights.named_country_city else None
-        countries_g = own[g].countries
+        city_of = (named if weights.named_country_city and named and cands_g
+                   and max(map(_POPULATION, cands_g)) >= MAJOR_CITY else None)
+        countries_g = own_g.countries
         # a name in a list of names of one kind: its candidates of that kind
         kind = list_kinds[g] if g in list_kinds and not major_city else None
         # "Washington state", "the state of New York": the state, not its namesake city
@@ -214,7 +227,8 @@ def resolve_detections(
                      + (weights.list_peer if kind is not None and c.score >= 1.0 and _kind(c) == kind else 0.0)
                      + (weights.qualifier if state and c.feature == "admin1" else 0.0)
                      for k, (e, c) in enumerate(zip(extra, d.candidates))]
-        ranked = _prefer_city_over_its_region(rank(d.candidates, ctx2, weights, top=4, extra=extra, terms=terms[g]))
+        ranked = _prefer_city_over_its_region(rank(d.candidates, ctx2, weights, top=4, extra=extra, terms=terms[g],
+                                                        base=base[g]))
         # with no (other) country context, nothing can vouch for a name but the name itself
         threshold = weights.threshold if own[g].countries else weights.threshold - weights.no_context_relief
         best = ranked[0] if ranked and ranked[0].score >= threshold else None
@@ -236,7 +250,8 @@ def joins(text: str, end: int, start: int, pattern: re.Pattern = _QUALIFIER_GAP)
 
 
 def qualifiers(detections: Sequence[Detection], groups: Sequence[int], text: str,
-               first: Callable[[int], Candidate | None], weights: Weights = Weights()) -> dict[int, list[Candidate]]:
+               first: Callable[[int], Candidate | None], weights: Weights = Weights(), *,
+               order: Sequence[int] | None = None) -> dict[int, list[Candidate]]:
     """The regions and countries that qualify names, per name group: "London, Ontario" → {London: [Ontario]}.
 
     A mention immediately followed by a comma and another mention whose likely place
@@ -258,13 +273,16 @@ def qualifiers(detections: Sequence[Detection], groups: Sequence[int], text: str
         groups in a qualifying position.
     weights : Weights
         ``threshold``: a qualifier must score at least this.
+    order : sequence of int, optional
+        The mentions' indices in text order (``_text_order(detections)``), when at hand.
 
     Returns
     -------
     dict of int to list of Candidate
         Per qualified group, its qualifying regions and countries.
     """
-    order = _text_order(detections)
+    if order is None:
+        order = _text_order(detections)
     out: dict[int, list[Candidate]] = {}
 
     def joined(left: int, right: int, pattern: re.Pattern) -> bool:
@@ -272,7 +290,9 @@ def qualifiers(detections: Sequence[Detection], groups: Sequence[int], text: str
 
     for n in range(len(order) - 1):
         a, b = order[n], order[n + 1]
-        if groups[a] == groups[b] or not joined(a, b, _QUALIFIER_GAP):
+        # (a comma with at most a space before it and two after it: 1 to 4 characters apart)
+        if (groups[a] == groups[b] or not 0 < detections[b].mention.start - detections[a].mention.end <= 4
+                or not joined(a, b, _QUALIFIER_GAP)):
             continue
         if (n > 0 and joined(order[n - 1], a, _LIST_GAP)) or (n + 2 < len(order) and joined(b, order[n + 2], _LIST_GAP)):
             continue  # a list of names, not a name and its region
@@ -290,7 +310,8 @@ def _text_order(detections: Sequence[Detection]) -> list[int]:
 
 
 def list_peers(detections: Sequence[Detection], groups: Sequence[int], text: str,
-               first: Callable[[int], Candidate | None]) -> dict[int, tuple[str, str]]:
+               first: Callable[[int], Candidate | None], *,
+               order: Sequence[int] | None = None) -> dict[int, tuple[str, str]]:
     """The kind of place each listed name's fellows mostly are, per name group.
 
     A list is three or more names joined by commas, "and", "or", "&" or "/", or two joined
@@ -308,6 +329,8 @@ def list_peers(detections: Sequence[Detection], groups: Sequence[int], text: str
         The document.
     first : callable
         The first-pass best candidate of a group, ``None`` for none.
+    order : sequence of int, optional
+        The mentions' indices in text order (``_text_order(detections)``), when at hand.
 
     Returns
     -------
@@ -315,7 +338,8 @@ def list_peers(detections: Sequence[Detection], groups: Sequence[int], text: str
         Per group in a list whose other names' first-pass places are at least two thirds of
         one kind: that kind, ``("country", "")`` or ``("admin1", country code)``.
     """
-    order = _text_order(detections)
+    if order is None:
+        order = _text_order(detections)
     chains: list[list[int]] = []
     for n, k in enumerate(order):
         if n and joins(text, detections[order[n - 1]].mention.end, detections[k].mention.start, _LIST_GAP):
@@ -367,7 +391,8 @@ MAJOR_CITY = 500_000
 def _names_a_major_city(candidates: Sequence[Candidate]) -> bool:
     """Whether the name is the own name of a city of at least :data:`MAJOR_CITY` people (not one of its
     other names: "Oklahoma" is another name of Oklahoma City, but the state's own)."""
-    return any(c.feature == "populated place" and c.score >= 1.0 and c.population >= MAJOR_CITY
+    # the population first: it rules out most candidates
+    return any(c.population >= MAJOR_CITY and c.feature == "populated place" and c.score >= 1.0
                and not alternate_only(c) for c in candidates)
 
 
@@ -391,6 +416,8 @@ def _inside_bonus(candidates: Sequence[Candidate], regions: Sequence[Candidate],
 
 #: generic words after a county's own name ("DeKalb County"), which a story drops once it has named it
 _COUNTY_WORDS = ("county", "parish", "borough")
+#: how a key ends when its last word is one of them after another word (or, rarely, otherwise)
+_COUNTY_ENDINGS = tuple(" " + word for word in _COUNTY_WORDS)
 
 
 def _short_forms(detections: Sequence[Detection], keys: Sequence[str]) -> list[Detection]:
@@ -401,6 +428,8 @@ def _short_forms(detections: Sequence[Detection], keys: Sequence[str]) -> list[D
     county's name without "County" (or "Parish", "Borough") gains that county's
     candidates when the document also names it in full. ``keys`` holds each mention's normal key.
     """
+    if not any(map(str.endswith, keys, repeat(_COUNTY_ENDINGS))):  # (most documents name no county: found in C)
+        return list(detections)
     full: dict[str, list[Candidate]] = {}
     for d, key in zip(detections, keys):
         head, _, last = key.rpartition(" ")
@@ -416,6 +445,9 @@ def _short_forms(detections: Sequence[Detection], keys: Sequence[str]) -> list[D
             d = Detection(d.mention, [*d.candidates, *(c for c in dict.fromkeys(extra) if c.source_id not in have)])
         out.append(d)
     return out
+
+
+_FEATURE, _POPULATION = attrgetter("feature"), attrgetter("population")
 
 
 def _name_groups(keys: Sequence[str]) -> list[int]:

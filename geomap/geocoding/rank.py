@@ -19,10 +19,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from operator import attrgetter
 
-from geomap.gazetteer.normalize import alternate_only
+from geomap.gazetteer.normalize import _ALTERNATE_ONLY, alternate_only
 from geomap.model import Candidate, rescored
 
 __all__ = ["Weights", "DocumentContext", "score_candidate", "rank", "build_context", "mention_votes",
@@ -117,10 +117,19 @@ def _base_score(c: Candidate, ctx: DocumentContext, w: Weights, country_bonus: b
 
 
 def _context_terms(candidates: Iterable[Candidate], countries: Mapping[str, float], w: Weights,
-                   rival_own_name: bool) -> list[float]:
-    """Every term but proximity and the country-name bonus, per candidate (see :func:`context_terms`)."""
+                   rival_own_name: bool | None, base: list[float] | None = None) -> list[float]:
+    """Every term but proximity and the country-name bonus, per candidate (see :func:`context_terms`).
+
+    ``rival_own_name``: whether some candidate bears the name as its own (:func:`_own_name_match`; worked
+    out here when ``None``). ``base``: when given, each candidate's :func:`base_scores` value is appended to it.
+    """
+    if rival_own_name is None:
+        candidates = list(candidates)
+        rival_own_name = _own_name_match(candidates)
     w_match, w_population, w_context, off_context = w.match, w.population, w.context, w.off_context_inexact
     log10, in_countries, named_areas = math.log10, countries.get, _NAMED_AREAS
+    alternate_name, known = w.alternate_name, _ALTERNATE_ONLY.get
+    bonus, add_base = w.country_feature, None if base is None else base.append
     out = []
     for c in candidates:
         feature, population, match = c.feature, c.population, c.score
@@ -131,12 +140,20 @@ def _context_terms(candidates: Iterable[Candidate], countries: Mapping[str, floa
             if not pop < 1.0:
                 pop = 1.0  # min(1.0, pop), without the call
         in_context = in_countries(c.country_code, 0.0)
-        if not (match >= 1.0 or in_context or not countries):
+        exact = match >= 1.0
+        if not (exact or in_context or not countries):
             match = match * off_context
         score = w_match * match + w_population * pop + w_context * in_context
-        if rival_own_name and feature == "populated place" and alternate_only(c):
-            score -= w.alternate_name  # "Paris" is another name of Parizh (RU); the French capital is called Paris
+        if rival_own_name and feature == "populated place":
+            # alternate_only(c), its cache probed here first (a call less for most candidates)
+            alternate = known((c.name, c.matched))
+            if alternate is None:
+                alternate = alternate_only(c)
+            if alternate:
+                score -= alternate_name  # "Paris" is another name of Parizh (RU); the French capital is called Paris
         out.append(score)
+        if add_base is not None:  # base_scores, inline
+            add_base(score + bonus if exact and (feature == "country" or c.source_id in COUNTRY_LIKE) else score)
     return out
 
 
@@ -266,7 +283,7 @@ def context_terms(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weig
     that a caller who ranks one candidate list more than once in the same country context
     works these terms out once.
     """
-    return _context_terms(candidates, ctx.countries, w, _own_name_match(candidates))
+    return _context_terms(candidates, ctx.countries, w, None)
 
 
 #: first-level divisions that are countries in their own right: the United Kingdom's four nations
@@ -286,7 +303,10 @@ def _with_country_bonus(c: Candidate, term: float, w: Weights) -> float:
 
 def _own_name_match(candidates: Sequence[Candidate]) -> bool:
     """Some candidate bears the name as its own name (not as an alternate one)."""
-    return any(c.score >= 1.0 and c.matched and not alternate_only(c) for c in candidates)
+    for c in candidates:
+        if c.score >= 1.0 and c.matched and not alternate_only(c):
+            return True
+    return False
 
 
 def _proximity(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weights) -> list[float]:
@@ -307,18 +327,31 @@ def _proximity(candidates: Sequence[Candidate], ctx: DocumentContext, w: Weights
 
 def _in_region(c: Candidate, ctx: DocumentContext, w: Weights) -> float:
     """``w.region`` when ``c`` (a place, not a region itself) lies inside a region the document names."""
-    if c.feature in ("country", "continent") or c.feature.startswith("admin1"):
-        return 0.0
-    clat = c.lat
-    for lat, lon, radius_m, key in ctx.regions:
-        if key == c.matched:
-            continue  # "Minnesota" does not vouch for Minneota, a town once called Minnesota
-        # within_m, its latitude test inline (most regions lie farther than that alone allows)
-        if _KM_PER_DEGREE * abs(lat - clat) > radius_m / 1000 + 1.0:
-            continue
-        if great_circle_km(clat, c.lon, lat, lon) * 1000 <= radius_m:
-            return w.region
-    return 0.0
+    return _region_terms((c,), ctx.regions, w)[0]
+
+
+def _region_terms(candidates: Sequence[Candidate], regions: Sequence[tuple[float, float, float, str]],
+                  w: Weights) -> list[float]:
+    """:func:`_in_region` of each candidate, the regions' own tests worked out once for all of them."""
+    # per region: its latitude, longitude, radius, key, and the most its latitude may differ from a place's
+    # within it, in km (within_m's test)
+    reach = [(lat, lon, radius_m, key, radius_m / 1000 + 1.0) for lat, lon, radius_m, key in regions]
+    region, km_per_degree, distance = w.region, _KM_PER_DEGREE, great_circle_km
+    out = []
+    for c in candidates:
+        feature = c.feature
+        term = 0.0
+        if not (feature == "country" or feature == "continent" or feature.startswith("admin1")):
+            clat, matched = c.lat, c.matched
+            for lat, lon, radius_m, key, most in reach:
+                # "Minnesota" does not vouch for Minneota, a town once called Minnesota; most regions lie farther
+                # than the latitude alone allows
+                if key != matched and not km_per_degree * abs(lat - clat) > most and (
+                        distance(clat, c.lon, lat, lon) * 1000 <= radius_m):
+                    term = region
+                    break
+        out.append(term)
+    return out
 
 
 def score_candidate(c: Candidate, ctx: DocumentContext, w: Weights = Weights()) -> float:
@@ -329,6 +362,7 @@ def score_candidate(c: Candidate, ctx: DocumentContext, w: Weights = Weights()) 
 def rank(
     candidates: Sequence[Candidate], ctx: DocumentContext | None = None, w: Weights = Weights(), top: int | None = None,
     extra: Sequence[float] | None = None, terms: Sequence[float] | None = None,
+    base: Sequence[float] | None = None,
 ) -> list[Candidate]:
     """Return the candidates re-scored in context, best first (``score`` holds the final score).
 
@@ -341,13 +375,18 @@ def rank(
     terms : sequence of float, optional
         The candidates' :func:`context_terms` in a context of the same countries as ``ctx``,
         when already at hand.
+    base : sequence of float, optional
+        The candidates' :func:`base_scores` in a context of the same countries as ``ctx``,
+        when already at hand (with ``terms``).
     """
     ctx = ctx or DocumentContext()
     if not candidates:
         return []
     countries = ctx.countries
     names_a_region = state_in_context = False
-    for c in candidates:
+    # (most names have no country, continent or first-level division among their candidates: their features are
+    # checked in C first)
+    for c in (candidates if any(map(str.startswith, map(_FEATURE, candidates), repeat(_REGION_PREFIXES))) else ()):
         if c.score >= 1.0 and (c.feature in ("country", "continent") or c.feature.startswith("admin1")):
             names_a_region = True
             # "Georgia" in a story about the United States: the state, unless Georgia the country is itself
@@ -357,39 +396,74 @@ def rank(
                 break
     # a name that is itself a state or country ("California") is not a town to pick by region
     by_region = bool(ctx.regions) and not names_a_region
-    if terms is None:
-        terms = context_terms(candidates, ctx, w)
-    raw = []  # unrounded final scores
-    country_feature = w.country_feature
-    proximity = _proximity(candidates, ctx, w) if ctx.points and w.proximity > 0 else repeat(0.0)
-    for c, t, p, e in zip(candidates, terms, proximity, repeat(None) if extra is None else extra):
-        if (not state_in_context or countries.get(c.country_code, 0.0) >= 0.5) and c.score >= 1.0 and (
-                c.feature == "country" or c.source_id in COUNTRY_LIKE):
-            t = t + country_feature  # _with_country_bonus, inline
-        if e is not None:
-            p = p + e
+    with_proximity = bool(ctx.points) and w.proximity > 0
+    if base is not None and not state_in_context and not with_proximity:
+        # unless a state of the context is among the candidates, the country bonus below is the one base_scores
+        # adds. The terms below start from a proximity of 0.0, and 0.0 + x is x but for x = -0.0 (then 0.0): the
+        # sums are alike, since a context score is never -0.0 (its last step adds the context term, w * 0.0 at
+        # least, and -0.0 + 0.0 is 0.0) and the region term is 0.0 or w.region
         if by_region:
-            p = p + _in_region(c, ctx, w)
-        raw.append(t + p)
+            inside = _region_terms(candidates, ctx.regions, w)
+            raw = ([t + r for t, r in zip(base, inside)] if extra is None else
+                   [t + (e + r) for t, e, r in zip(base, extra, inside)])
+        else:
+            raw = list(base) if extra is None else [t + e for t, e in zip(base, extra)]
+    else:
+        if terms is None:
+            terms = context_terms(candidates, ctx, w)
+        raw = []  # unrounded final scores
+        country_feature = w.country_feature
+        proximity = _proximity(candidates, ctx, w) if with_proximity else repeat(0.0)
+        inside = _region_terms(candidates, ctx.regions, w) if by_region else repeat(None)
+        for c, t, p, e, r in zip(candidates, terms, proximity, repeat(None) if extra is None else extra, inside):
+            if (not state_in_context or countries.get(c.country_code, 0.0) >= 0.5) and c.score >= 1.0 and (
+                    c.feature == "country" or c.source_id in COUNTRY_LIKE):
+                t = t + country_feature  # _with_country_bonus, inline
+            if e is not None:
+                p = p + e
+            if r is not None:
+                p = p + r
+            raw.append(t + p)
     if top is not None and len(raw) > top:
         # only a candidate within _ROUNDING of the top-th best unrounded score can be among the best `top`
         # once scores are rounded: one below it rounds (rounding is monotone) strictly below `top` others
         cut = (max(raw) if top == 1 else sorted(raw, reverse=True)[top - 1]) - _ROUNDING
-        scored = [(round(s, 4), c) for s, c in zip(raw, candidates) if s >= cut]
+        picked = [k for k, s in enumerate(raw) if s >= cut]
     else:
-        scored = [(round(s, 4), c) for s, c in zip(raw, candidates)]
-    if len(scored) == 1:
-        s, c = scored[0]
-        return [rescored(c, s)]
-    if top == 1:  # the first of the best, as the stable sort below would put it first
-        s, c = min(scored, key=_rank_order)
-        return [rescored(c, s)]
-    scored.sort(key=_rank_order)
-    return [rescored(c, s) for s, c in scored[:top]]
+        picked = range(len(raw))
+    if len(picked) == 1:
+        k = picked[0]
+        return [rescored(candidates[k], _round4(raw[k]))]
+    # _rank_order's keys, each with its candidate's index: sorted by them as the stable sort by _rank_order
+    # would sort the candidates (the index breaks the ties in their order), but compared without a key call
+    order = [(-_round4(raw[k]), -candidates[k].population, candidates[k].source_id, k) for k in picked]
+    if top == 1:  # the first of the best, as the sort below would put it first
+        s, _, _, k = min(order)
+        return [rescored(candidates[k], -s)]
+    order.sort()
+    return [rescored(candidates[k], -s) for s, _, _, k in order[:top]]
 
 
 #: more than twice the most that rounding to 4 decimals moves a score (5e-5, and a last bit)
 _ROUNDING = 2e-4
+
+
+def _round4(s: float) -> float:
+    """``round(s, 4)``, in a quarter of its time when ``s`` is not about halfway between two results.
+
+    ``round(s, 4)`` rounds the exact value of ``s`` to 4 decimals and returns the float nearest
+    that decimal (it goes through a decimal string). When ``y = s * 10000.0`` lies farther than
+    0.4999 from its nearest integer ``n``, the exact ``s * 10**4`` (within half an ulp of ``y``, far
+    below 1e-4 here) rounds to ``n`` too; ``n / 10000`` (two integers exact as floats) is then the
+    correctly rounded quotient, the float nearest ``n * 1e-4``. ``n == 0`` is left to ``round``,
+    whose zero keeps the sign of ``s``.
+    """
+    if -1e9 < s < 1e9:
+        y = s * 10000.0
+        n = round(y)
+        if n and -0.4999 < y - n < 0.4999:
+            return n / 10000
+    return round(s, 4)
 
 
 def _rank_order(scored: tuple[float, Candidate]) -> tuple[float, int, str]:
@@ -464,7 +538,7 @@ def _vote(cands: Sequence[Candidate], demonym: bool) -> tuple[str, float] | None
 
 def _one_country(cands: Sequence[Candidate]) -> bool:
     """Whether all the (one or more) candidates lie in one country."""
-    return len(set(map(_COUNTRY_CODE, cands))) == 1
+    return len(cands) == 1 or len(set(map(_COUNTRY_CODE, cands))) == 1
 
 
 def context_from_votes(votes: Sequence[tuple[str, float] | None], *, given: Iterable[str] = (),
@@ -535,18 +609,21 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
     """
     import numpy as np
 
+    # the constants as float64 arrays: a Python float operand costs each call a conversion
+    zero, one, two, thousand, diameter = _NUMPY_CONSTANTS or _numpy_constants()
     owners = [(g, candidate_lists[i]) for g, i in first_of.items() if candidate_lists[i]]
     flat = [c for _, cands in owners for c in cands]  # every candidate, a column of the matrices below
     n, m = len(flat), len(row_cands)
     every = flat + list(row_cands)  # the columns, then the rows
     k = n + m
     # latitudes, longitudes and uncertainties of each, then the rows' weights: to numpy in one array
-    values = np.array([*map(_LAT, every), *map(_LON, every), *map(_UNCERTAINTY_M, every), *row_prior], dtype=float)
+    values = np.fromiter(chain(map(_LAT, every), map(_LON, every), map(_UNCERTAINTY_M, every), row_prior), float,
+                         3 * k + m)
     rad = np.radians(values[:2 * k])  # latitudes, then longitudes
     # c.uncertainty_m / 1000.0 of each: numpy divides as Python does (one correctly rounded division)
-    radius = values[2 * k:3 * k] / 1000.0
+    radius = values[2 * k:3 * k] / thousand
     cos_lat = np.cos(rad[:k])
-    half = (rad / 2).reshape(2, k)
+    half = (rad / two).reshape(2, k)
     # [0]: sin²(Δφ/2), [1]: sin²(Δλ/2); candidate minus row, as each candidate meets each row. The steps below
     # work in place: the arrays are small, and each allocation costs as much as the step
     sq = half[:, None, :n] - half[:, n:, None]
@@ -554,15 +631,15 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
     a = cos_lat[n:, None] * cos_lat[None, :n]
     a *= sq[1]
     a += sq[0]  # sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2)
-    np.arcsin(np.sqrt(np.minimum(a, 1.0, out=a), a), a)
-    a *= 2 * 6371.0088  # km
+    np.arcsin(np.sqrt(np.minimum(a, one, out=a), a), a)
+    a *= diameter  # km
     a -= radius[n:, None]
     a -= radius[:n]
-    eff = np.maximum(a, 0.0, out=a)  # km beyond both areas' edges
+    eff = np.maximum(a, zero, out=a)  # km beyond both areas' edges
     eff /= w.coherence_km
     # np.clip(1 - eff, 0, 1)'s result, without its per-call overhead (it selects, as maximum does); with a
     # positive reach, eff is never negative, so 1 - eff is never above 1
-    close = np.maximum(np.subtract(1.0, eff, eff), 0.0, out=eff)
+    close = np.maximum(np.subtract(one, eff, eff), zero, out=eff)
     if not w.coherence_km > 0:
         np.minimum(close, 1.0, out=close)
     close *= values[3 * k:, None]
@@ -582,22 +659,46 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
         if g in column:
             best[column[g], pos:pos + len(cands)] = 0.0
         pos += len(cands)
-    # the groups added one at a time, in id order (a reduction over rows could pair them otherwise)
-    support = best[0]
-    for more in best[1:]:
-        support = support + more
+    # the groups added one at a time, in id order, as a running sum does (a reduction over rows could pair them
+    # otherwise)
+    support = best[0] if len(best) == 1 else np.cumsum(best, axis=0)[-1]
     np.negative(support, out=support)
     np.exp(support, out=support)
-    np.subtract(1.0, support, out=support)
+    np.subtract(one, support, out=support)
     support *= w.coherence
+    # countries and continents receive none
+    regions = [j for j, c in enumerate(flat) if c.feature in _NO_COHERENCE]
+    if regions:
+        support[regions] = 0.0
     term = support.tolist()
     out: dict[int, list[float]] = {}
     pos = 0
     for g, cands in owners:
-        out[g] = [0.0 if c.feature in ("country", "continent") else t for c, t in zip(cands, term[pos:pos + len(cands)])]
+        out[g] = term[pos:pos + len(cands)]
         pos += len(cands)
     return out
 
 
+#: 0.0, 1.0, 2.0, 1000.0 and the sphere's diameter in km (2 * 6371.0088) as float64 arrays, once numpy is needed
+_NUMPY_CONSTANTS: tuple = ()
+
+
+def _numpy_constants() -> tuple:
+    """Make :data:`_NUMPY_CONSTANTS` (numpy is imported only when coherence first needs it)."""
+    global _NUMPY_CONSTANTS
+    import numpy as np
+
+    _NUMPY_CONSTANTS = tuple(np.array(x) for x in (0.0, 1.0, 2.0, 1000.0, 2 * 6371.0088))
+    return _NUMPY_CONSTANTS
+
+
+#: features that neither give nor receive coherence (the country term speaks for them)
+_NO_COHERENCE = ("country", "continent")
+
+
 _LAT, _LON, _UNCERTAINTY_M = attrgetter("lat"), attrgetter("lon"), attrgetter("uncertainty_m")
+_FEATURE = attrgetter("feature")
+#: the beginnings of the features of the candidates that make a name a region's for `rank` (a superset: the
+#: features are then checked in full)
+_REGION_PREFIXES = ("country", "continent", "admin1")
 _COUNTRY_CODE = attrgetter("country_code")
