@@ -244,6 +244,9 @@ def _expand_abbreviations(key: str) -> str:
 
 #: :func:`alternate_only` by (name, matched): the same places come up in document after document
 _ALTERNATE_ONLY: dict[tuple[str, str], bool] = {}
+#: what :func:`alternate_only` has already answered, by ``(c.name, c.matched)`` (``None`` when not yet asked): hot
+#: loops probe it before calling, which saves a call for most candidates
+known_alternate_only = _ALTERNATE_ONLY.get
 
 
 #: generic words that name a feature after (or before) its proper name: "Neches River", "Lake Lanier"

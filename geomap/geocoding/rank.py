@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from itertools import chain, repeat
 from operator import attrgetter
 
-from geomap.gazetteer.normalize import _ALTERNATE_ONLY, alternate_only
+from geomap.gazetteer.normalize import alternate_only, known_alternate_only
 from geomap.model import Candidate, rescored
 
 __all__ = ["Weights", "DocumentContext", "score_candidate", "rank", "build_context", "mention_votes",
@@ -128,7 +128,7 @@ def _context_terms(candidates: Iterable[Candidate], countries: Mapping[str, floa
         rival_own_name = _own_name_match(candidates)
     w_match, w_population, w_context, off_context = w.match, w.population, w.context, w.off_context_inexact
     log10, in_countries, named_areas = math.log10, countries.get, _NAMED_AREAS
-    alternate_name, known = w.alternate_name, _ALTERNATE_ONLY.get
+    alternate_name, known = w.alternate_name, known_alternate_only
     bonus, add_base = w.country_feature, None if base is None else base.append
     out = []
     for c in candidates:
