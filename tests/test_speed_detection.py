@@ -377,7 +377,7 @@ def _find_mentions_plain():
 
 
 class _CountingGazetteer:
-    """A gazetteer that counts the names looked up (all else as the one it wraps)."""
+    """A gazetteer that counts the names asked of it, in full or exactly only (all else as the one it wraps)."""
 
     def __init__(self, gaz: Gazetteer) -> None:
         self._gaz = gaz
@@ -386,6 +386,10 @@ class _CountingGazetteer:
     def lookup(self, name, **kw):
         self.looked_up += 1
         return self._gaz.lookup(name, **kw)
+
+    def lookup_exact(self, name):
+        self.looked_up += 1
+        return self._gaz.lookup_exact(name)
 
     def __getattr__(self, attr):
         return getattr(self._gaz, attr)

@@ -202,3 +202,53 @@ def test_normalize_as_plain(gaz):
     names = [*spans, *gaz.index.table.name[::7], "Al", "EL", "bin", "Ibn", "El Amria", "Ben-Guerdane", "ABC123", "x",
              "Al Al", "al-", " al", "A1 b2", "Ünye", "Tunis & Co", "2024", "", " "]
     assert [N.normalize.__wrapped__(s) for s in names] == [_plain_normalize(s) for s in names]
+
+
+def _capitalised_spans(text: str) -> list[str]:
+    """Runs of one to three capitalised words of ``text``, as detection asks them."""
+    words = re.findall(r"[A-Z][\w'’.-]*", text)
+    return [" ".join(words[k:k + size]) for k in range(len(words)) for size in (1, 2, 3)]
+
+
+def test_lookup_exact_is_lookup_unless_only_geonames_transliterations(gaz):
+    """Gazetteer.lookup_exact answers as lookup(name, fuzzy=False), or says None only for names whose every
+    candidate is a GeoNames place scoring below 1 (a transliteration match), on the capitalised spans of the texts;
+    and both kinds of answer occur."""
+    names = sorted({span for text in _texts()[:400] for span in _capitalised_spans(text)})
+    fast = Gazetteer(index=gaz.index)  # its own cache: asked before any full lookup
+    answered = deferred = 0
+    for name in names:
+        got = fast.lookup_exact(name)
+        plain = gaz.lookup(name, fuzzy=False)
+        if got is None:
+            deferred += 1
+            assert plain == [] or all(c.score < 1 and c.source_id.startswith("geonames:") for c in plain), name
+            assert fast.lookup_exact(name) is None  # remembered
+            assert fast.lookup(name, fuzzy=False) == plain
+        else:
+            answered += 1
+            assert got == plain, name
+    assert deferred > 500 and answered > 5_000
+
+
+def test_find_mentions_as_with_every_lookup_complete(gaz):
+    """find_mentions, which skips names with only GeoNames transliteration matches by the tests that drop them
+    whatever those matches are, detects exactly what it detects when every name is looked up in full, on the seeds
+    and both corpora."""
+    from geomap.model import Article
+    from geomap.toponyms import find_mentions
+
+    def complete(name: str):
+        return Gazetteer.lookup(gaz, name, fuzzy=False)
+
+    plain_gaz = Gazetteer(index=gaz.index)
+    plain_gaz.lookup_exact = complete  # the plain path: never None, so the early tests are never asked
+    fast_gaz = Gazetteer(index=gaz.index)
+    skipped = 0
+    for k, text in enumerate(_texts()):
+        article = Article(id=str(k), path="", title="", text=text)
+        fast = find_mentions(article, fast_gaz)
+        plain = find_mentions(article, plain_gaz)
+        assert [(d.mention, d.candidates) for d in fast] == [(d.mention, d.candidates) for d in plain], k
+    skipped = len(fast_gaz._inexact_only)
+    assert skipped > 500  # the early tests were asked

@@ -484,6 +484,8 @@ class Gazetteer:
         self._progress = progress
         self._memory = _MemoryIndex()
         self._cache: dict[tuple, tuple[Candidate, ...]] = {}
+        #: names :meth:`lookup_exact` found to have only GeoNames transliteration matches (if any)
+        self._inexact_only: set[str] = set()
         self._table: NameTable | None = None  # self.index.table, once read
         self._demonyms: dict[str, str] | None = None
         self._first_words: frozenset[str] | None = None
@@ -565,15 +567,53 @@ class Gazetteer:
         hit = self._cache.get(key)
         if hit is None:
             hit = self._lookup(name, country, fuzzy, skeleton, limit)  # positional: cheaper than keywords
-            if len(self._cache) > 200_000:
-                self._cache.clear()
-            self._cache[key] = hit
+            self._keep(key, hit)
+        return list(hit)
+
+    def _keep(self, key: tuple, hit: tuple[Candidate, ...]) -> None:
+        """Cache the answer ``hit`` of the lookup ``key``, within a bounded size."""
+        if len(self._cache) > 200_000:
+            self._cache.clear()
+            self._inexact_only.clear()
+        self._cache[key] = hit
+
+    def lookup_exact(self, name: str) -> list[Candidate] | None:
+        """``lookup(name, fuzzy=False)`` unless the name only has transliteration matches of GeoNames places.
+
+        Those matches come from the costliest stage of a lookup, and all of them score below 1 (two different
+        spellings have a ratio below 1, and GeoNames places carry no bonus). A caller that drops a name whose
+        candidates all score below 1 (a capitalised word opening a sentence, say) can ask this first and need
+        not pay for that stage.
+
+        Parameters
+        ----------
+        name : str
+            The name as written.
+
+        Returns
+        -------
+        list of Candidate or None
+            What ``lookup(name, fuzzy=False)`` returns, when the name has an exact match, a curated
+            transliteration match, or no match at all; ``None`` when it has none of these but GeoNames
+            places whose names are transliterations of it may match (then ask :meth:`lookup`).
+        """
+        key = (name, None, False, True, 25)  # lookup(name, fuzzy=False)
+        hit = self._cache.get(key)
+        if hit is None:
+            if name in self._inexact_only:
+                return None
+            hit = self._lookup(name, None, False, True, 25, True)
+            if hit is None:
+                self._inexact_only.add(name)
+                return None
+            self._keep(key, hit)
         return list(hit)
 
     def _lookup(
-        self, name: str, country: str | None, fuzzy: bool, skeleton: bool, limit: int
-    ) -> tuple[Candidate, ...]:
-        """Uncached :meth:`lookup`.
+        self, name: str, country: str | None, fuzzy: bool, skeleton: bool, limit: int, exact_only: bool = False
+    ) -> tuple[Candidate, ...] | None:
+        """Uncached :meth:`lookup`; with ``exact_only`` (and neither ``country`` nor ``fuzzy``), ``None`` instead
+        of its answer when that answer takes GeoNames transliteration matches alone (see :meth:`lookup_exact`).
 
         Matches are first gathered as ``(score, population, source_id, what, matched)``
         with the score already rounded as the candidate will hold it (``what`` is a
@@ -597,6 +637,8 @@ class Gazetteer:
             skel = _key_skeleton(norm, SKELETON_MIN_LETTERS, SKELETON_MIN_LENGTH) if skeleton else ""  # _skeleton_key
             if not skel or (skel not in memory.by_skel and skel not in table.keys[TIER_SKELETON]):
                 return ()
+            if exact_only and skel not in memory.by_skel:
+                return None  # only GeoNames places by a transliteration: the caller may do without them
         return self._lookup_keys(norm, exact, n, table, country, fuzzy, skeleton, limit, skel)
 
     def _lookup_keys(self, norm: str, exact: Sequence[tuple[int, str]], n: int | None, table: NameTable,
