@@ -77,12 +77,19 @@ _CONNECTOR_AT = re.compile(r"(?:" + _alternation(_CONNECTORS) + r")\b")
 #: Python: a word ends at its last word character (what stripping the punctuation ``.-’'`` the word pattern
 #: swallows leaves; those characters start no token, so the scan goes on as before; a dotted abbreviation
 #: keeps its final period, part of the name: "U.S."), group 1 marks a hyphen
-#: before that end (the word may be cut by :func:`_split_token`), and group 2 a connector after the token
-#: past " ", "-" or ". " (the first one :func:`_detection_tokens` looks for). A word without a hyphen is
-#: read to its end by a possessive run, which gives back nothing to look for one.
-_TOKEN_SCAN = re.compile(r"[A-Z\x80-\U0010FFFF](?<=[^\W\d_a-z])(?:(?<=[A-Z])[a-z]{0,2}\.(?:[A-Z][a-z]{0,2}\.)+"
-                         r"|[\w’'.]*+(-)[\w’'.\-]*\w|(?:[\w’'.\-]*\w)?)"
-                         r"(?=((?:[ -]|\. )" + _CONNECTOR_AT.pattern + r"))?")
+#: before that end (the word may be cut by :func:`_split_token`), and group 2 (empty, at the end) a connector
+#: after the token past " ", "-" or ". " (the first one :func:`_detection_tokens` looks for).
+#:
+#: Written for the regex engine's sake (each token costs a match attempt): an ASCII capital passes the cheap
+#: ``(?<=[A-Z])`` before the class test by categories that only a non-ASCII character needs; the word is read
+#: once, possessively, as runs of word characters joined by runs of ``’'.`` (a lower-case run first, which the
+#: engine counts by a plain range), then, only if a hyphen comes before a later word character, the rest (so
+#: it ends at the last word character); optional parts are empty branches, not ``?`` repeats with a group,
+#: which cost the engine more.
+_TOKEN_SCAN = re.compile(r"[A-Z\x80-\U0010FFFF](?:(?<=[A-Z])|(?<=[^\W\d_a-z]))"
+                         r"(?:(?<=[A-Z])[a-z]{0,2}\.(?:[A-Z][a-z]{0,2}\.)+"
+                         r"|[a-z]*+\w*+(?:[’'.]++\w++)*+(?:[’'.]*+(-)[’'.\-]*+\w++(?:[’'.\-]++\w++)*+|))"
+                         r"(?:(?=[ -]" + _CONNECTOR_AT.pattern + r"|\. " + _CONNECTOR_AT.pattern + r")()|)")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
 #: for :func:`_lower_words`: ASCII a-z stay, the other ASCII word characters become "#", the rest spaces
 _LOWER_WORD_CLASSES = str.maketrans({chr(c): ("#" if chr(c).isalnum() or chr(c) == "_" else " ")

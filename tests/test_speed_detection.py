@@ -408,3 +408,13 @@ def test_person_test_before_the_lookup_answers_as_after_it(texts, gaz):
         fast, want = T.find_mentions(article, fast_gaz), plain(article, plain_gaz)
         assert [(d.mention, d.candidates) for d in fast] == [(d.mention, d.candidates) for d in want], text[:200]
     assert fast_gaz.looked_up < plain_gaz.looked_up - 1000
+
+
+def test_detection_tokens_answer_as_the_plain_form_on_dense_punctuation():
+    """The token scan (words read as runs of word characters and of ``’'.``, a hyphen part only before a later
+    word character, the connector after a token as an empty group) answers as the plain form where hyphens,
+    apostrophes, periods and connectors crowd together."""
+    pieces = ["-", "'", "’", ".", "A", "b", "é", "1", "_", " ", "-x", "Ab", "U.", "S.", " de", "‐", "Σ", "٣",
+              "-de", ". la", " y", "s"]
+    for text in _perturbed(30_000, 41, pieces, 14):
+        assert T._detection_tokens(text) == _detection_tokens_plain(text), text
