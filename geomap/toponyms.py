@@ -144,7 +144,9 @@ _PERSON_BEFORE = {"mr", "mrs", "ms", "dr", "president", "minister", "general", "
                   "capt", "sheikh", "imam", "king", "queen", "prince", "princess", "judge", "senator", "sen", "rep",
                   "governor", "gov", "mayor", "chief", "commander", "sergeant", "sgt", "officer", "spokesman",
                   "spokeswoman", "lord", "lady", "pope", "saint", "st", "professor", "prof", "secretary", "ambassador"}
-_PERSON_AFTER = re.compile(r"^\s*(?:said|says|told|added|stated|claimed|wrote)\b")
+#: a said-verb after a name, past white space
+_SAID = r"\s*(?:said|says|told|added|stated|claimed|wrote)\b"
+_PERSON_AFTER = re.compile("^" + _SAID)
 _NAME_ABBR = {"st", "ste", "mt", "ft", "pt", "saint"}
 _LOCATIVE = {"in", "near", "at", "from", "to", "outside", "into", "across", "around", "towards", "toward",
              "via", "throughout", "inside", "within", "between", "northern", "southern", "eastern", "western"}
@@ -920,26 +922,24 @@ def _surnames(text: str, toks: list[tuple[int, int]], lower_words: set[str]) -> 
 
     A capitalised pair whose first word is a title, or is followed by ", <age>," or
     by a said-verb, marks its last word as a surname; every other lone mention of
-    that word in the same text is then taken to be the person.
+    that word in the same text is then taken to be the person. ``toks`` are non-empty spans in text order
+    (:func:`_detection_tokens`): the gap and the first letters are read by index, with no slice made.
     """
     out: set[str] = set()
     s0, e0 = 0, -3  # the token before (none yet: farther back than any gap)
+    cue_after = _SURNAME_CUE_AFTER.match
     for s1, e1 in toks:
-        if s1 - e0 > 2:  # farther apart than " " or ". "
+        d = s1 - e0  # the gap must be " " or ". "
+        if d > 2 or d < 1 or (text[e0] != " " if d == 1 else text[e0] != "." or text[e0 + 1] != " "):
             s0, e0 = s1, e1
             continue
-        gap = text[e0:s1]
-        first = text[s0:e0]
+        first_start, first_end = s0, e0
         s0, e0 = s1, e1
-        if gap != " " and gap != ". " or not first[:1].isupper():
+        if not text[first_start].isupper() or not text[s1].isupper():
+            continue
+        if text[first_start:first_end] not in _SURNAME_CUES_BEFORE and cue_after(text, e1, e1 + 14) is None:
             continue
         last = text[s1:e1]
-        if not last[:1].isupper():
-            continue
-        if not (first in _GIVEN_NAMES or first in _FIRST_NAME_CUES):
-            after = text[e1:e1 + 14]
-            if not ((after[:1] == "," and _AGE_AFTER.match(after)) or _PERSON_AFTER.match(after)):
-                continue
         if last.lower() in lower_words or fold(last) in _ALWAYS_SKIP:
             continue
         out.add(last)
@@ -947,6 +947,9 @@ def _surnames(text: str, toks: list[tuple[int, int]], lower_words: set[str]) -> 
 
 
 _AGE_AFTER = re.compile(r",\s*\d{1,3},")
+#: what :func:`_surnames` asks after a pair, in one match from the pair's end (as on the 14 characters after it:
+#: ``endpos`` ends the text there for ``\b`` too): ", <age>," or a said-verb (only the age starts with a comma)
+_SURNAME_CUE_AFTER = re.compile(_AGE_AFTER.pattern + "|" + _SAID)
 #: frequent English given names (a cue that the next capitalised word is a surname)
 _GIVEN_NAMES = set("""James John Robert Michael William David Richard Joseph Thomas Charles Christopher Daniel Matthew
 Anthony Mark Donald Steven Paul Andrew Joshua Kenneth Kevin Brian George Timothy Ronald Edward Jason Jeffrey Ryan
@@ -961,6 +964,8 @@ Janet Ruth Maria Heather Diane Virginia Julie Joyce Victoria Olivia Kelly Christ
 Cheryl Andrea Hannah Martha Jacqueline Frances Gloria Ann Teresa Kathryn Sara Janice Jean Alice Madison Doris Abigail
 Julia Judy Grace Denise Amber Marilyn Beverly Danielle Theresa Sophia Marie Diana Brittany Natalie Isabella Charlotte
 Rose Alexis Kayla Bob Jim Tom Mike Bill Dave Steve Tony Dan Chris Matt Rick Ron Ken Jeff Greg Tim Jon Ben Sam Pat""".split())
+#: the first words of a pair that mark its last word as a surname without a cue after it, in one set
+_SURNAME_CUES_BEFORE = frozenset(_GIVEN_NAMES | _FIRST_NAME_CUES)
 
 
 def _looks_like_person(text: str, s: int, e: int, prev_unknown: bool, next_unknown: bool,

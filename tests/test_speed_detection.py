@@ -418,3 +418,14 @@ def test_detection_tokens_answer_as_the_plain_form_on_dense_punctuation():
               "-de", ". la", " y", "s"]
     for text in _perturbed(30_000, 41, pieces, 14):
         assert T._detection_tokens(text) == _detection_tokens_plain(text), text
+
+
+def test_surnames_answer_as_the_plain_form_on_dense_cues():
+    """_surnames (the gap and first letters read by index, the cues after a pair in one match up to 14
+    characters on) answers as the plain form where titles, given names, ages and said-verbs crowd together."""
+    pieces = ["Mr", "Mr.", ". ", " ", "  ", "Jones", "Bob", " Smith", ", 45,", ",1234,", " said", "said", " told",
+              "\tsaid", " saidx", "U.S.", "jones", " the ", "The", "Ab", ",", "\n", "É", "’s", "-", " wrote"]
+    for text in _perturbed(30_000, 43, pieces, 12):
+        toks = T._detection_tokens(text)
+        lower = set(T._LOWER_WORD.findall(text))
+        assert T._surnames(text, toks, lower) == _surnames_plain(text, toks, lower), text
