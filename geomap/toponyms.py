@@ -94,7 +94,8 @@ _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
 #: for :func:`_lower_words`: ASCII a-z stay, the other ASCII word characters become "#", the rest spaces
 _LOWER_WORD_CLASSES = str.maketrans({chr(c): ("#" if chr(c).isalnum() or chr(c) == "_" else " ")
                                      for c in range(128) if not "a" <= chr(c) <= "z"})
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+#: the ASCII bytes, which :func:`_lower_words` deletes from the UTF-8 text to leave its non-ASCII characters
+_ASCII_BYTES = bytes(range(128))
 _ONE_LETTER = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
@@ -106,10 +107,13 @@ def _lower_words(text: str) -> set[str]:
     Made without the regex, which tries every position: the text's characters are mapped to their class
     (a letter a-z, another word character "#", anything else a space) so that ``str.split`` cuts the words.
     ``str.translate`` is fast only on ASCII text, so a non-ASCII character (few distinct ones a text) is
-    first replaced by a word character ("0") or a space, as the regex would class it.
+    first replaced by a word character ("0") or a space, as the regex would class it. Those characters are
+    found without a regex scan (which tests every character of the text at some cost): the UTF-8 bytes of the
+    text with the ASCII ones deleted (no byte of a longer sequence is ASCII) decode to them.
     """
     if not text.isascii():
-        for c in set(_NON_ASCII.findall(text)):
+        for c in set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+                     .decode("utf-8", "surrogatepass")):
             text = text.replace(c, "0" if c.isalnum() else " ")  # \w beyond ASCII is str.isalnum()
     words = set(text.translate(_LOWER_WORD_CLASSES).split())
     words -= _ONE_LETTER  # the regex wants two letters

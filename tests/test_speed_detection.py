@@ -429,3 +429,12 @@ def test_surnames_answer_as_the_plain_form_on_dense_cues():
         toks = T._detection_tokens(text)
         lower = set(T._LOWER_WORD.findall(text))
         assert T._surnames(text, toks, lower) == _surnames_plain(text, toks, lower), text
+
+
+def test_lower_words_with_lone_surrogates_and_astral_characters():
+    """The non-ASCII characters _lower_words replaces are read from the UTF-8 bytes (surrogates passed): lone
+    surrogates, astral letters and digits class as the regex classes them."""
+    pieces = ["ab", " cd", "\ud800", "\udfff", "𝐀", "𝟏", "😀", "é", "x", " ", "’", "Zz", "٣", "ſ", "\u212a"]
+    for text in _perturbed(20_000, 47, pieces, 12):
+        plain = set(T._LOWER_WORD.findall(text))
+        assert {w for w in T._lower_words(text) if "#" not in w} == plain, repr(text)
