@@ -159,6 +159,10 @@ _PATRONYMIC = {"ben", "bin", "ibn", "bint"}
 _BOUNDARY = re.compile(r"[.!?]+[\"”»'’)]*(?=\s|$)|\n")
 #: :data:`_BOUNDARY` as one character class then the rest, so the regex engine skips to candidates
 _BOUNDARY_FAST = re.compile(r"[.!?\n](?:(?<=[.!?])[.!?]*[\"”»'’)]*(?=\s|$)|(?<=\n))")
+#: :data:`_BOUNDARY_FAST` in a text without "!", "?" and line breaks, where every boundary starts with a period:
+#: a regex that starts with one literal character, which the regex engine skips to by a plain comparison
+#: (a class costs it a test of every character)
+_BOUNDARY_PERIOD = re.compile(r"\.[.!?]*[\"”»'’)]*(?=\s|$)")
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 #: the word before a period (its definition; :func:`_word_before` reads it backwards)
 _WORD_BEFORE = re.compile(r"[\w.]+$")
@@ -189,7 +193,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in _BOUNDARY_FAST.finditer(text):
+    scan = _BOUNDARY_FAST if "?" in text or "!" in text or "\n" in text else _BOUNDARY_PERIOD
+    for m in scan.finditer(text):
         p, end = m.span()
         c = text[p]
         if c == ".":

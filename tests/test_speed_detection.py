@@ -438,3 +438,13 @@ def test_lower_words_with_lone_surrogates_and_astral_characters():
     for text in _perturbed(20_000, 47, pieces, 12):
         plain = set(T._LOWER_WORD.findall(text))
         assert {w for w in T._lower_words(text) if "#" not in w} == plain, repr(text)
+
+
+def test_sentence_spans_answer_as_the_plain_form_on_period_only_texts():
+    """A text without "!", "?" and line breaks is cut by the period-first scan; its spans are those of the
+    plain form (the class-first scan), with periods beside quotes, brackets, abbreviations, initials and every
+    kind of white space."""
+    pieces = [".", "..", ". ", "a", "Mr", "U.S", "A", " ", "\t", "\u00a0", "\u2028", "\r", '"', "”", "»", "'", "’",
+              ")", "St", "x.y", "é", "word", "3.5", "\x1c", "\x85"]
+    for text in _perturbed(30_000, 53, pieces, 14):
+        assert T.sentence_spans(text) == _sentence_spans_plain(text), repr(text)
