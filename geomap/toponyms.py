@@ -148,9 +148,9 @@ _PERSON_BEFORE = {"mr", "mrs", "ms", "dr", "president", "minister", "general", "
                   "capt", "sheikh", "imam", "king", "queen", "prince", "princess", "judge", "senator", "sen", "rep",
                   "governor", "gov", "mayor", "chief", "commander", "sergeant", "sgt", "officer", "spokesman",
                   "spokeswoman", "lord", "lady", "pope", "saint", "st", "professor", "prof", "secretary", "ambassador"}
-#: a said-verb after a name, past white space
-_SAID = r"\s*(?:said|says|told|added|stated|claimed|wrote)\b"
-_PERSON_AFTER = re.compile("^" + _SAID)
+#: a said-verb after a name, past white space (matched at the name's end, with the end of what is read as
+#: ``endpos``: ``\b`` answers there as at the end of a slice)
+_PERSON_AFTER = re.compile(r"\s*(?:said|says|told|added|stated|claimed|wrote)\b")
 _NAME_ABBR = {"st", "ste", "mt", "ft", "pt", "saint"}
 _LOCATIVE = {"in", "near", "at", "from", "to", "outside", "into", "across", "around", "towards", "toward",
              "via", "throughout", "inside", "within", "between", "northern", "southern", "eastern", "western"}
@@ -958,7 +958,7 @@ def _surnames(text: str, toks: list[tuple[int, int]], lower_words: set[str]) -> 
 _AGE_AFTER = re.compile(r",\s*\d{1,3},")
 #: what :func:`_surnames` asks after a pair, in one match from the pair's end (as on the 14 characters after it:
 #: ``endpos`` ends the text there for ``\b`` too): ", <age>," or a said-verb (only the age starts with a comma)
-_SURNAME_CUE_AFTER = re.compile(_AGE_AFTER.pattern + "|" + _SAID)
+_SURNAME_CUE_AFTER = re.compile(_AGE_AFTER.pattern + "|" + _PERSON_AFTER.pattern)
 #: frequent English given names (a cue that the next capitalised word is a surname)
 _GIVEN_NAMES = set("""James John Robert Michael William David Richard Joseph Thomas Charles Christopher Daniel Matthew
 Anthony Mark Donald Steven Paul Andrew Joshua Kenneth Kevin Brian George Timothy Ronald Edward Jason Jeffrey Ryan
@@ -1003,7 +1003,7 @@ def _looks_like_person(text: str, s: int, e: int, prev_unknown: bool, next_unkno
         return True  # "... Ben Mohamed": a patronymic, not "Ben Guerdane"
     if j == i and _OF_AFTER.match(text, e, e + 12):  # (no anchor: as on the slice)
         return True  # "Center of Strategic Studies": the head of an organisation's name
-    return bool(_PERSON_AFTER.match(text[e:e + 20]))
+    return _PERSON_AFTER.match(text, e, e + 20) is not None  # (in place: as on the slice)
 
 
 _OF_AFTER = re.compile(r"\s+of\s+[A-Z]")
