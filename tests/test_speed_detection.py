@@ -443,8 +443,8 @@ def test_lower_words_with_lone_surrogates_and_astral_characters():
 def test_sentence_spans_answer_as_the_plain_form_on_period_only_texts():
     """A text without "!", "?" and line breaks is cut by the period-first scan; its spans are those of the
     plain form (the class-first scan), with periods beside quotes, brackets, abbreviations, initials and every
-    kind of white space."""
+    kind of white space; so are those of texts with them."""
     pieces = [".", "..", ". ", "a", "Mr", "U.S", "A", " ", "\t", "\u00a0", "\u2028", "\r", '"', "”", "»", "'", "’",
               ")", "St", "x.y", "é", "word", "3.5", "\x1c", "\x85"]
-    for text in _perturbed(30_000, 53, pieces, 14):
+    for text in _perturbed(30_000, 53, pieces, 14) + _perturbed(30_000, 59, pieces + ["\n", "!", "?", "\n\n"], 14):
         assert T.sentence_spans(text) == _sentence_spans_plain(text), repr(text)
