@@ -77,17 +77,25 @@ _CONNECTOR_AT = re.compile(r"(?:" + _alternation(_CONNECTORS) + r")\b")
 #: Python: a word ends at its last word character (what stripping the punctuation ``.-’'`` the word pattern
 #: swallows leaves; those characters start no token, so the scan goes on as before; a dotted abbreviation
 #: keeps its final period, part of the name: "U.S."), group 1 marks a hyphen
-#: before that end (the word may be cut by :func:`_split_token`), and group 2 a connector after the token
-#: past " ", "-" or ". " (the first one :func:`_detection_tokens` looks for). A word without a hyphen is
-#: read to its end by a possessive run, which gives back nothing to look for one.
-_TOKEN_SCAN = re.compile(r"[A-Z\x80-\U0010FFFF](?<=[^\W\d_a-z])(?:(?<=[A-Z])[a-z]{0,2}\.(?:[A-Z][a-z]{0,2}\.)+"
-                         r"|[\w’'.]*+(-)[\w’'.\-]*\w|(?:[\w’'.\-]*\w)?)"
-                         r"(?=((?:[ -]|\. )" + _CONNECTOR_AT.pattern + r"))?")
+#: before that end (the word may be cut by :func:`_split_token`), and group 2 (empty, at the end) a connector
+#: after the token past " ", "-" or ". " (the first one :func:`_detection_tokens` looks for).
+#:
+#: Written for the regex engine's sake (each token costs a match attempt): an ASCII capital passes the cheap
+#: ``(?<=[A-Z])`` before the class test by categories that only a non-ASCII character needs; the word is read
+#: once, possessively, as runs of word characters joined by runs of ``’'.`` (a lower-case run first, which the
+#: engine counts by a plain range), then, only if a hyphen comes before a later word character, the rest (so
+#: it ends at the last word character); optional parts are empty branches, not ``?`` repeats with a group,
+#: which cost the engine more.
+_TOKEN_SCAN = re.compile(r"[A-Z\x80-\U0010FFFF](?:(?<=[A-Z])|(?<=[^\W\d_a-z]))"
+                         r"(?:(?<=[A-Z])[a-z]{0,2}\.(?:[A-Z][a-z]{0,2}\.)+"
+                         r"|[a-z]*+\w*+(?:[’'.]++\w++)*+(?:[’'.]*+(-)[’'.\-]*+\w++(?:[’'.\-]++\w++)*+|))"
+                         r"(?:(?=[ -]" + _CONNECTOR_AT.pattern + r"|\. " + _CONNECTOR_AT.pattern + r")()|)")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
 #: for :func:`_lower_words`: ASCII a-z stay, the other ASCII word characters become "#", the rest spaces
 _LOWER_WORD_CLASSES = str.maketrans({chr(c): ("#" if chr(c).isalnum() or chr(c) == "_" else " ")
                                      for c in range(128) if not "a" <= chr(c) <= "z"})
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+#: the ASCII bytes, which :func:`_lower_words` deletes from the UTF-8 text to leave its non-ASCII characters
+_ASCII_BYTES = bytes(range(128))
 _ONE_LETTER = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
@@ -99,10 +107,13 @@ def _lower_words(text: str) -> set[str]:
     Made without the regex, which tries every position: the text's characters are mapped to their class
     (a letter a-z, another word character "#", anything else a space) so that ``str.split`` cuts the words.
     ``str.translate`` is fast only on ASCII text, so a non-ASCII character (few distinct ones a text) is
-    first replaced by a word character ("0") or a space, as the regex would class it.
+    first replaced by a word character ("0") or a space, as the regex would class it. Those characters are
+    found without a regex scan (which tests every character of the text at some cost): the UTF-8 bytes of the
+    text with the ASCII ones deleted (no byte of a longer sequence is ASCII) decode to them.
     """
     if not text.isascii():
-        for c in set(_NON_ASCII.findall(text)):
+        for c in set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+                     .decode("utf-8", "surrogatepass")):
             text = text.replace(c, "0" if c.isalnum() else " ")  # \w beyond ASCII is str.isalnum()
     words = set(text.translate(_LOWER_WORD_CLASSES).split())
     words -= _ONE_LETTER  # the regex wants two letters
@@ -137,7 +148,9 @@ _PERSON_BEFORE = {"mr", "mrs", "ms", "dr", "president", "minister", "general", "
                   "capt", "sheikh", "imam", "king", "queen", "prince", "princess", "judge", "senator", "sen", "rep",
                   "governor", "gov", "mayor", "chief", "commander", "sergeant", "sgt", "officer", "spokesman",
                   "spokeswoman", "lord", "lady", "pope", "saint", "st", "professor", "prof", "secretary", "ambassador"}
-_PERSON_AFTER = re.compile(r"^\s*(?:said|says|told|added|stated|claimed|wrote)\b")
+#: a said-verb after a name, past white space (matched at the name's end, with the end of what is read as
+#: ``endpos``: ``\b`` answers there as at the end of a slice)
+_PERSON_AFTER = re.compile(r"\s*(?:said|says|told|added|stated|claimed|wrote)\b")
 _NAME_ABBR = {"st", "ste", "mt", "ft", "pt", "saint"}
 _LOCATIVE = {"in", "near", "at", "from", "to", "outside", "into", "across", "around", "towards", "toward",
              "via", "throughout", "inside", "within", "between", "northern", "southern", "eastern", "western"}
@@ -146,6 +159,10 @@ _PATRONYMIC = {"ben", "bin", "ibn", "bint"}
 _BOUNDARY = re.compile(r"[.!?]+[\"”»'’)]*(?=\s|$)|\n")
 #: :data:`_BOUNDARY` as one character class then the rest, so the regex engine skips to candidates
 _BOUNDARY_FAST = re.compile(r"[.!?\n](?:(?<=[.!?])[.!?]*[\"”»'’)]*(?=\s|$)|(?<=\n))")
+#: :data:`_BOUNDARY_FAST` in a text without "!", "?" and line breaks, where every boundary starts with a period:
+#: a regex that starts with one literal character, which the regex engine skips to by a plain comparison
+#: (a class costs it a test of every character)
+_BOUNDARY_PERIOD = re.compile(r"\.[.!?]*[\"”»'’)]*(?=\s|$)")
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 #: the word before a period (its definition; :func:`_word_before` reads it backwards)
 _WORD_BEFORE = re.compile(r"[\w.]+$")
@@ -176,7 +193,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in _BOUNDARY_FAST.finditer(text):
+    scan = _BOUNDARY_FAST if "?" in text or "!" in text or "\n" in text else _BOUNDARY_PERIOD
+    for m in scan.finditer(text):
         p, end = m.span()
         c = text[p]
         if c == ".":
@@ -933,26 +951,24 @@ def _surnames(text: str, toks: list[tuple[int, int]], lower_words: set[str]) -> 
 
     A capitalised pair whose first word is a title, or is followed by ", <age>," or
     by a said-verb, marks its last word as a surname; every other lone mention of
-    that word in the same text is then taken to be the person.
+    that word in the same text is then taken to be the person. ``toks`` are non-empty spans in text order
+    (:func:`_detection_tokens`): the gap and the first letters are read by index, with no slice made.
     """
     out: set[str] = set()
     s0, e0 = 0, -3  # the token before (none yet: farther back than any gap)
+    cue_after = _SURNAME_CUE_AFTER.match
     for s1, e1 in toks:
-        if s1 - e0 > 2:  # farther apart than " " or ". "
+        d = s1 - e0  # the gap must be " " or ". "
+        if d > 2 or d < 1 or (text[e0] != " " if d == 1 else text[e0] != "." or text[e0 + 1] != " "):
             s0, e0 = s1, e1
             continue
-        gap = text[e0:s1]
-        first = text[s0:e0]
+        first_start, first_end = s0, e0
         s0, e0 = s1, e1
-        if gap != " " and gap != ". " or not first[:1].isupper():
+        if not text[first_start].isupper() or not text[s1].isupper():
+            continue
+        if text[first_start:first_end] not in _SURNAME_CUES_BEFORE and cue_after(text, e1, e1 + 14) is None:
             continue
         last = text[s1:e1]
-        if not last[:1].isupper():
-            continue
-        if not (first in _GIVEN_NAMES or first in _FIRST_NAME_CUES):
-            after = text[e1:e1 + 14]
-            if not ((after[:1] == "," and _AGE_AFTER.match(after)) or _PERSON_AFTER.match(after)):
-                continue
         if last.lower() in lower_words or fold(last) in _ALWAYS_SKIP:
             continue
         out.add(last)
@@ -960,6 +976,9 @@ def _surnames(text: str, toks: list[tuple[int, int]], lower_words: set[str]) -> 
 
 
 _AGE_AFTER = re.compile(r",\s*\d{1,3},")
+#: what :func:`_surnames` asks after a pair, in one match from the pair's end (as on the 14 characters after it:
+#: ``endpos`` ends the text there for ``\b`` too): ", <age>," or a said-verb (only the age starts with a comma)
+_SURNAME_CUE_AFTER = re.compile(_AGE_AFTER.pattern + "|" + _PERSON_AFTER.pattern)
 #: frequent English given names (a cue that the next capitalised word is a surname)
 _GIVEN_NAMES = set("""James John Robert Michael William David Richard Joseph Thomas Charles Christopher Daniel Matthew
 Anthony Mark Donald Steven Paul Andrew Joshua Kenneth Kevin Brian George Timothy Ronald Edward Jason Jeffrey Ryan
@@ -974,6 +993,8 @@ Janet Ruth Maria Heather Diane Virginia Julie Joyce Victoria Olivia Kelly Christ
 Cheryl Andrea Hannah Martha Jacqueline Frances Gloria Ann Teresa Kathryn Sara Janice Jean Alice Madison Doris Abigail
 Julia Judy Grace Denise Amber Marilyn Beverly Danielle Theresa Sophia Marie Diana Brittany Natalie Isabella Charlotte
 Rose Alexis Kayla Bob Jim Tom Mike Bill Dave Steve Tony Dan Chris Matt Rick Ron Ken Jeff Greg Tim Jon Ben Sam Pat""".split())
+#: the first words of a pair that mark its last word as a surname without a cue after it, in one set
+_SURNAME_CUES_BEFORE = frozenset(_GIVEN_NAMES | _FIRST_NAME_CUES)
 
 
 def _looks_like_person(text: str, s: int, e: int, prev_unknown: bool, next_unknown: bool,
@@ -1002,7 +1023,7 @@ def _looks_like_person(text: str, s: int, e: int, prev_unknown: bool, next_unkno
         return True  # "... Ben Mohamed": a patronymic, not "Ben Guerdane"
     if j == i and _OF_AFTER.match(text, e, e + 12):  # (no anchor: as on the slice)
         return True  # "Center of Strategic Studies": the head of an organisation's name
-    return bool(_PERSON_AFTER.match(text[e:e + 20]))
+    return _PERSON_AFTER.match(text, e, e + 20) is not None  # (in place: as on the slice)
 
 
 _OF_AFTER = re.compile(r"\s+of\s+[A-Z]")

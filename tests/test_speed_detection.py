@@ -412,3 +412,43 @@ def test_person_test_before_the_lookup_answers_as_after_it(texts, gaz):
         fast, want = T.find_mentions(article, fast_gaz), plain(article, plain_gaz)
         assert [(d.mention, d.candidates) for d in fast] == [(d.mention, d.candidates) for d in want], text[:200]
     assert fast_gaz.looked_up < plain_gaz.looked_up - 1000
+
+
+def test_detection_tokens_answer_as_the_plain_form_on_dense_punctuation():
+    """The token scan (words read as runs of word characters and of ``’'.``, a hyphen part only before a later
+    word character, the connector after a token as an empty group) answers as the plain form where hyphens,
+    apostrophes, periods and connectors crowd together."""
+    pieces = ["-", "'", "’", ".", "A", "b", "é", "1", "_", " ", "-x", "Ab", "U.", "S.", " de", "‐", "Σ", "٣",
+              "-de", ". la", " y", "s"]
+    for text in _perturbed(30_000, 41, pieces, 14):
+        assert T._detection_tokens(text) == _detection_tokens_plain(text), text
+
+
+def test_surnames_answer_as_the_plain_form_on_dense_cues():
+    """_surnames (the gap and first letters read by index, the cues after a pair in one match up to 14
+    characters on) answers as the plain form where titles, given names, ages and said-verbs crowd together."""
+    pieces = ["Mr", "Mr.", ". ", " ", "  ", "Jones", "Bob", " Smith", ", 45,", ",1234,", " said", "said", " told",
+              "\tsaid", " saidx", "U.S.", "jones", " the ", "The", "Ab", ",", "\n", "É", "’s", "-", " wrote"]
+    for text in _perturbed(30_000, 43, pieces, 12):
+        toks = T._detection_tokens(text)
+        lower = set(T._LOWER_WORD.findall(text))
+        assert T._surnames(text, toks, lower) == _surnames_plain(text, toks, lower), text
+
+
+def test_lower_words_with_lone_surrogates_and_astral_characters():
+    """The non-ASCII characters _lower_words replaces are read from the UTF-8 bytes (surrogates passed): lone
+    surrogates, astral letters and digits class as the regex classes them."""
+    pieces = ["ab", " cd", "\ud800", "\udfff", "𝐀", "𝟏", "😀", "é", "x", " ", "’", "Zz", "٣", "ſ", "\u212a"]
+    for text in _perturbed(20_000, 47, pieces, 12):
+        plain = set(T._LOWER_WORD.findall(text))
+        assert {w for w in T._lower_words(text) if "#" not in w} == plain, repr(text)
+
+
+def test_sentence_spans_answer_as_the_plain_form_on_period_only_texts():
+    """A text without "!", "?" and line breaks is cut by the period-first scan; its spans are those of the
+    plain form (the class-first scan), with periods beside quotes, brackets, abbreviations, initials and every
+    kind of white space; so are those of texts with them."""
+    pieces = [".", "..", ". ", "a", "Mr", "U.S", "A", " ", "\t", "\u00a0", "\u2028", "\r", '"', "”", "»", "'", "’",
+              ")", "St", "x.y", "é", "word", "3.5", "\x1c", "\x85"]
+    for text in _perturbed(30_000, 53, pieces, 14) + _perturbed(30_000, 59, pieces + ["\n", "!", "?", "\n\n"], 14):
+        assert T.sentence_spans(text) == _sentence_spans_plain(text), repr(text)
