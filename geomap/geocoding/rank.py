@@ -20,7 +20,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from geomap.gazetteer.normalize import alternate_only, known_alternate_only
 from geomap.model import Candidate, rescored
@@ -303,9 +303,12 @@ def _with_country_bonus(c: Candidate, term: float, w: Weights) -> float:
 
 def _own_name_match(candidates: Sequence[Candidate]) -> bool:
     """Some candidate bears the name as its own name (not as an alternate one)."""
+    known = known_alternate_only
     for c in candidates:
-        if c.score >= 1.0 and c.matched and not alternate_only(c):
-            return True
+        if c.score >= 1.0 and c.matched:
+            alternate = known((c.name, c.matched))  # alternate_only(c), its cache probed here first
+            if not (alternate_only(c) if alternate is None else alternate):
+                return True
     return False
 
 
@@ -516,6 +519,11 @@ def mention_votes(candidate_lists: Sequence[Sequence[Candidate]], *,
 
 def _vote(cands: Sequence[Candidate], demonym: bool) -> tuple[str, float] | None:
     """The country vote of one mention with these candidates (see :func:`mention_votes`)."""
+    if len(cands) == 1:  # (most often): the rules below for a lone candidate, which is its own one country
+        c = cands[0]
+        if demonym or (c.score >= 1.0 and (c.feature == "country" or c.source_id in COUNTRY_LIKE)):
+            return (c.country_code, 1.0)
+        return (c.country_code, 0.5) if c.score >= 0.85 else None
     exact = [c for c in cands if c.score >= 1.0]
     if exact:
         countries = [c for c in exact if c.feature == "country" or c.source_id in COUNTRY_LIKE]  # names_a_country
@@ -612,7 +620,7 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
     # the constants as float64 arrays: a Python float operand costs each call a conversion
     zero, one, two, thousand, diameter = _NUMPY_CONSTANTS or _numpy_constants()
     owners = [(g, candidate_lists[i]) for g, i in first_of.items() if candidate_lists[i]]
-    flat = [c for _, cands in owners for c in cands]  # every candidate, a column of the matrices below
+    flat = list(chain.from_iterable(map(_SECOND, owners)))  # every candidate, a column of the matrices below
     n, m = len(flat), len(row_cands)
     every = flat + list(row_cands)  # the columns, then the rows
     k = n + m
@@ -661,15 +669,15 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
         pos += len(cands)
     # the groups added one at a time, in id order, as a running sum does (a reduction over rows could pair them
     # otherwise)
-    support = best[0] if len(best) == 1 else np.cumsum(best, axis=0)[-1]
+    support = best[0] if len(best) == 1 else np.add.accumulate(best, 0)[-1]  # np.cumsum, without its wrapper
     np.negative(support, out=support)
     np.exp(support, out=support)
     np.subtract(one, support, out=support)
     support *= w.coherence
-    # countries and continents receive none
-    regions = [j for j, c in enumerate(flat) if c.feature in _NO_COHERENCE]
-    if regions:
-        support[regions] = 0.0
+    # countries and continents receive none (most documents' candidates include neither: found in C)
+    features = list(map(_FEATURE, flat))
+    if not _NO_COHERENCE.isdisjoint(features):
+        support[[j for j, f in enumerate(features) if f in _NO_COHERENCE]] = 0.0
     term = support.tolist()
     out: dict[int, list[float]] = {}
     pos = 0
@@ -693,10 +701,11 @@ def _numpy_constants() -> tuple:
 
 
 #: features that neither give nor receive coherence (the country term speaks for them)
-_NO_COHERENCE = ("country", "continent")
+_NO_COHERENCE = frozenset({"country", "continent"})
 
 
 _LAT, _LON, _UNCERTAINTY_M = attrgetter("lat"), attrgetter("lon"), attrgetter("uncertainty_m")
+_SECOND = itemgetter(1)
 _FEATURE = attrgetter("feature")
 #: the beginnings of the features of the candidates that make a name a region's for `rank` (a superset: the
 #: features are then checked in full)
