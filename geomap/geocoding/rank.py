@@ -17,7 +17,7 @@ Everything here is pure computation on candidate lists.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 from operator import attrgetter, itemgetter
@@ -337,14 +337,19 @@ def _region_terms(candidates: Sequence[Candidate], regions: Sequence[tuple[float
                   w: Weights) -> list[float]:
     """:func:`_in_region` of each candidate, the regions' own tests worked out once for all of them."""
     # per region: its latitude, longitude, radius, key, and the most its latitude may differ from a place's
-    # within it, in km (within_m's test)
-    reach = [(lat, lon, radius_m, key, radius_m / 1000 + 1.0) for lat, lon, radius_m, key in regions]
-    region, km_per_degree, distance = w.region, _KM_PER_DEGREE, great_circle_km
+    # within it, in km (within_m's test); made once for a document's regions when they come as a tuple (immutable:
+    # the last one is held, so its id is not reused while it is remembered)
+    if regions is _LAST_REACH[0]:
+        reach = _LAST_REACH[1]
+    else:
+        reach = [(lat, lon, radius_m, key, radius_m / 1000 + 1.0) for lat, lon, radius_m, key in regions]
+        if type(regions) is tuple:
+            _LAST_REACH[:] = regions, reach
+    region, km_per_degree, distance, a_region = w.region, _KM_PER_DEGREE, great_circle_km, _REGION_FEATURE
     out = []
     for c in candidates:
-        feature = c.feature
         term = 0.0
-        if not (feature == "country" or feature == "continent" or feature.startswith("admin1")):
+        if not a_region[c.feature]:
             clat, matched = c.lat, c.matched
             for lat, lon, radius_m, key, most in reach:
                 # "Minnesota" does not vouch for Minneota, a town once called Minnesota; most regions lie farther
@@ -355,6 +360,10 @@ def _region_terms(candidates: Sequence[Candidate], regions: Sequence[tuple[float
                     break
         out.append(term)
     return out
+
+
+#: the last regions tuple of :func:`_region_terms` and its reach list
+_LAST_REACH: list = [None, None]
 
 
 def score_candidate(c: Candidate, ctx: DocumentContext, w: Weights = Weights()) -> float:
@@ -389,8 +398,8 @@ def rank(
     names_a_region = state_in_context = False
     # (most names have no country, continent or first-level division among their candidates: their features are
     # checked in C first)
-    for c in (candidates if any(map(str.startswith, map(_FEATURE, candidates), repeat(_REGION_PREFIXES))) else ()):
-        if c.score >= 1.0 and (c.feature in ("country", "continent") or c.feature.startswith("admin1")):
+    for c in (candidates if any(map(_REGION_FEATURE.__getitem__, map(_FEATURE, candidates))) else ()):
+        if c.score >= 1.0 and _REGION_FEATURE[c.feature]:
             names_a_region = True
             # "Georgia" in a story about the United States: the state, unless Georgia the country is itself
             # in the context
@@ -707,7 +716,25 @@ _NO_COHERENCE = frozenset({"country", "continent"})
 _LAT, _LON, _UNCERTAINTY_M = attrgetter("lat"), attrgetter("lon"), attrgetter("uncertainty_m")
 _SECOND = itemgetter(1)
 _FEATURE = attrgetter("feature")
-#: the beginnings of the features of the candidates that make a name a region's for `rank` (a superset: the
-#: features are then checked in full)
-_REGION_PREFIXES = ("country", "continent", "admin1")
+
+
+class FeatureTest(dict):
+    """A test of a feature, its answer remembered per feature: a probe is a dict lookup (in C when mapped over
+    candidates' features), where ``str.startswith`` parses its arguments at each call. The candidates share a
+    few dozen features, so the memo stays small."""
+
+    def __init__(self, test: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.test = test
+
+    def __missing__(self, feature: str) -> bool:
+        answer = self[feature] = self.test(feature)
+        return answer
+
+
+#: the features that make a name a region's for `rank`, and a candidate no place inside a region for
+#: `_region_terms`: a country, a continent, a first-level division
+_REGION_FEATURE = FeatureTest(lambda f: f == "country" or f == "continent" or f.startswith("admin1"))
+#: a division of any level ("admin1", "admin2", ...)
+ADMIN_FEATURE = FeatureTest(lambda f: f.startswith("admin"))
 _COUNTRY_CODE = attrgetter("country_code")
