@@ -455,3 +455,33 @@ def test_short_forms_and_qualifier_gaps_answer_as_the_plain_forms(documents):
         assert not any(_QUALIFIER_GAP.fullmatch("".join(p)) for p in itertools.product(chars, repeat=size))
     assert _QUALIFIER_GAP.fullmatch(" ,  ") and _QUALIFIER_GAP.fullmatch(",")
 
+
+
+def test_feature_tests_answer_as_startswith(documents):
+    """The remembered feature tests give ``str.startswith``'s answers, for every feature of the documents'
+    candidates and for look-alikes ("countryside", "admin10", "Admin1")."""
+    from geomap.geocoding.rank import ADMIN_FEATURE, _REGION_FEATURE
+
+    features = {c.feature for _, detections in documents for d in detections for c in d.candidates}
+    features |= {"country", "continent", "countryside", "continental", "admin", "admin1", "admin10", "admin2",
+                 "Admin1", "", "populated place", "xadmin1"}
+    for f in sorted(features):
+        assert _REGION_FEATURE[f] == (f in ("country", "continent") or f.startswith("admin1")), f
+        assert ADMIN_FEATURE[f] == f.startswith("admin"), f
+
+
+def test_region_terms_with_remembered_regions_answer_as_the_plain_form(documents):
+    """Regions as a tuple (their own tests remembered between calls) or as a list, each document's with its
+    candidate lists in turn: each candidate's region term as ``_in_region_plain`` gives it."""
+    inside = 0
+    for text, detections in documents:
+        lists = [d.candidates for d in detections]
+        regions = tuple(sorted({(c.lat, c.lon, max(c.uncertainty_m, REGION_MIN_RADIUS_M), c.matched)
+                                for cands in lists for c in cands[:1] if c.feature.startswith("admin")}))
+        for few in (regions, list(regions), regions[1:]):
+            ctx = DocumentContext({}, (), few)
+            for cands in lists:
+                want = [_in_region_plain(c, ctx, Weights()) for c in cands]
+                assert _bits(R._region_terms(cands, few, Weights())) == _bits(want)
+                inside += sum(1 for x in want if x)
+    assert inside > 100

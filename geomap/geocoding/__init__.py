@@ -15,8 +15,8 @@ from typing import Protocol, runtime_checkable
 
 from geomap.gazetteer import Gazetteer
 from geomap.gazetteer.normalize import alternate_only, normalize
-from geomap.geocoding.rank import (DocumentContext, Weights, _context_terms, coherence, context_from_votes,
-                                   mention_votes, rank, within_m)
+from geomap.geocoding.rank import (ADMIN_FEATURE, DocumentContext, Weights, _context_terms, coherence,
+                                   context_from_votes, mention_votes, rank, within_m)
 from geomap.model import Candidate, _made_by_dict
 from geomap.toponyms import Detection
 
@@ -164,7 +164,7 @@ def resolve_detections(
     anchors = []
     admin1_of: dict[int, str] = {}  # group -> country of its first-pass best, when a state or province
     # names with a state, county or other division among their candidates
-    admin_named = {g for g, c in cands.items() if any(map(str.startswith, map(_FEATURE, c), repeat("admin")))}
+    admin_named = {g for g, c in cands.items() if any(map(ADMIN_FEATURE.__getitem__, map(_FEATURE, c)))}
     for g, c in cands.items():
         if not c or not (weights.proximity > 0 or g in admin_named):
             continue
@@ -173,12 +173,12 @@ def resolve_detections(
             continue
         if r.feature == "admin1" and r.score >= weights.threshold:
             admin1_of[g] = r.country_code
-        if r.feature.startswith("admin") and r.score >= weights.threshold:
+        if ADMIN_FEATURE[r.feature] and r.score >= weights.threshold:
             regions.append((r.lat, r.lon, max(r.uncertainty_m, REGION_MIN_RADIUS_M), r.matched))
         if (weights.proximity > 0 and r.feature not in ("country", "continent", "admin1")
                 and r.score >= weights.threshold + 0.2):
             anchors.append((r.lat, r.lon))
-    regions = sorted(set(regions))
+    regions = tuple(sorted(set(regions)))  # (a tuple: rank works out the regions' own tests once for them all)
     anchors = sorted(set(anchors))
     qualified: dict[int, list[Candidate]] = {}
     state_named: set[int] = set()
@@ -297,7 +297,7 @@ def qualifiers(detections: Sequence[Detection], groups: Sequence[int], text: str
         if (n > 0 and joined(order[n - 1], a, _LIST_GAP)) or (n + 2 < len(order) and joined(b, order[n + 2], _LIST_GAP)):
             continue  # a list of names, not a name and its region
         q = first(groups[b])
-        if q is None or q.score < weights.threshold or not (q.feature == "country" or q.feature.startswith("admin")):
+        if q is None or q.score < weights.threshold or not (q.feature == "country" or ADMIN_FEATURE[q.feature]):
             continue
         out.setdefault(groups[a], []).append(q)
     return out
@@ -472,7 +472,7 @@ def _prefer_city_over_its_region(ranked: list[Candidate]) -> list[Candidate]:
     place inside it holds at least :data:`CITY_SHARE` of its population (:data:`CITY_SHARE_ALIAS`
     when the name is only an alternate name of the place), the place is meant.
     """
-    if len(ranked) < 2 or not ranked[0].feature.startswith("admin"):
+    if len(ranked) < 2 or not ADMIN_FEATURE[ranked[0].feature]:
         return ranked
     region = ranked[0]
     for i, c in enumerate(ranked[1:], 1):

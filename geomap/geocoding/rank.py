@@ -17,10 +17,10 @@ Everything here is pure computation on candidate lists.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from geomap.gazetteer.normalize import alternate_only, known_alternate_only
 from geomap.model import Candidate, rescored
@@ -303,9 +303,12 @@ def _with_country_bonus(c: Candidate, term: float, w: Weights) -> float:
 
 def _own_name_match(candidates: Sequence[Candidate]) -> bool:
     """Some candidate bears the name as its own name (not as an alternate one)."""
+    known = known_alternate_only
     for c in candidates:
-        if c.score >= 1.0 and c.matched and not alternate_only(c):
-            return True
+        if c.score >= 1.0 and c.matched:
+            alternate = known((c.name, c.matched))  # alternate_only(c), its cache probed here first
+            if not (alternate_only(c) if alternate is None else alternate):
+                return True
     return False
 
 
@@ -334,14 +337,19 @@ def _region_terms(candidates: Sequence[Candidate], regions: Sequence[tuple[float
                   w: Weights) -> list[float]:
     """:func:`_in_region` of each candidate, the regions' own tests worked out once for all of them."""
     # per region: its latitude, longitude, radius, key, and the most its latitude may differ from a place's
-    # within it, in km (within_m's test)
-    reach = [(lat, lon, radius_m, key, radius_m / 1000 + 1.0) for lat, lon, radius_m, key in regions]
-    region, km_per_degree, distance = w.region, _KM_PER_DEGREE, great_circle_km
+    # within it, in km (within_m's test); made once for a document's regions when they come as a tuple (immutable:
+    # the last one is held, so its id is not reused while it is remembered)
+    if regions is _LAST_REACH[0]:
+        reach = _LAST_REACH[1]
+    else:
+        reach = [(lat, lon, radius_m, key, radius_m / 1000 + 1.0) for lat, lon, radius_m, key in regions]
+        if type(regions) is tuple:
+            _LAST_REACH[:] = regions, reach
+    region, km_per_degree, distance, a_region = w.region, _KM_PER_DEGREE, great_circle_km, _REGION_FEATURE
     out = []
     for c in candidates:
-        feature = c.feature
         term = 0.0
-        if not (feature == "country" or feature == "continent" or feature.startswith("admin1")):
+        if not a_region[c.feature]:
             clat, matched = c.lat, c.matched
             for lat, lon, radius_m, key, most in reach:
                 # "Minnesota" does not vouch for Minneota, a town once called Minnesota; most regions lie farther
@@ -352,6 +360,10 @@ def _region_terms(candidates: Sequence[Candidate], regions: Sequence[tuple[float
                     break
         out.append(term)
     return out
+
+
+#: the last regions tuple of :func:`_region_terms` and its reach list
+_LAST_REACH: list = [None, None]
 
 
 def score_candidate(c: Candidate, ctx: DocumentContext, w: Weights = Weights()) -> float:
@@ -386,8 +398,8 @@ def rank(
     names_a_region = state_in_context = False
     # (most names have no country, continent or first-level division among their candidates: their features are
     # checked in C first)
-    for c in (candidates if any(map(str.startswith, map(_FEATURE, candidates), repeat(_REGION_PREFIXES))) else ()):
-        if c.score >= 1.0 and (c.feature in ("country", "continent") or c.feature.startswith("admin1")):
+    for c in (candidates if any(map(_REGION_FEATURE.__getitem__, map(_FEATURE, candidates))) else ()):
+        if c.score >= 1.0 and _REGION_FEATURE[c.feature]:
             names_a_region = True
             # "Georgia" in a story about the United States: the state, unless Georgia the country is itself
             # in the context
@@ -516,6 +528,11 @@ def mention_votes(candidate_lists: Sequence[Sequence[Candidate]], *,
 
 def _vote(cands: Sequence[Candidate], demonym: bool) -> tuple[str, float] | None:
     """The country vote of one mention with these candidates (see :func:`mention_votes`)."""
+    if len(cands) == 1:  # (most often): the rules below for a lone candidate, which is its own one country
+        c = cands[0]
+        if demonym or (c.score >= 1.0 and (c.feature == "country" or c.source_id in COUNTRY_LIKE)):
+            return (c.country_code, 1.0)
+        return (c.country_code, 0.5) if c.score >= 0.85 else None
     exact = [c for c in cands if c.score >= 1.0]
     if exact:
         countries = [c for c in exact if c.feature == "country" or c.source_id in COUNTRY_LIKE]  # names_a_country
@@ -612,7 +629,7 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
     # the constants as float64 arrays: a Python float operand costs each call a conversion
     zero, one, two, thousand, diameter = _NUMPY_CONSTANTS or _numpy_constants()
     owners = [(g, candidate_lists[i]) for g, i in first_of.items() if candidate_lists[i]]
-    flat = [c for _, cands in owners for c in cands]  # every candidate, a column of the matrices below
+    flat = list(chain.from_iterable(map(_SECOND, owners)))  # every candidate, a column of the matrices below
     n, m = len(flat), len(row_cands)
     every = flat + list(row_cands)  # the columns, then the rows
     k = n + m
@@ -661,15 +678,15 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
         pos += len(cands)
     # the groups added one at a time, in id order, as a running sum does (a reduction over rows could pair them
     # otherwise)
-    support = best[0] if len(best) == 1 else np.cumsum(best, axis=0)[-1]
+    support = best[0] if len(best) == 1 else np.add.accumulate(best, 0)[-1]  # np.cumsum, without its wrapper
     np.negative(support, out=support)
     np.exp(support, out=support)
     np.subtract(one, support, out=support)
     support *= w.coherence
-    # countries and continents receive none
-    regions = [j for j, c in enumerate(flat) if c.feature in _NO_COHERENCE]
-    if regions:
-        support[regions] = 0.0
+    # countries and continents receive none (most documents' candidates include neither: found in C)
+    features = list(map(_FEATURE, flat))
+    if not _NO_COHERENCE.isdisjoint(features):
+        support[[j for j, f in enumerate(features) if f in _NO_COHERENCE]] = 0.0
     term = support.tolist()
     out: dict[int, list[float]] = {}
     pos = 0
@@ -693,12 +710,31 @@ def _numpy_constants() -> tuple:
 
 
 #: features that neither give nor receive coherence (the country term speaks for them)
-_NO_COHERENCE = ("country", "continent")
+_NO_COHERENCE = frozenset({"country", "continent"})
 
 
 _LAT, _LON, _UNCERTAINTY_M = attrgetter("lat"), attrgetter("lon"), attrgetter("uncertainty_m")
+_SECOND = itemgetter(1)
 _FEATURE = attrgetter("feature")
-#: the beginnings of the features of the candidates that make a name a region's for `rank` (a superset: the
-#: features are then checked in full)
-_REGION_PREFIXES = ("country", "continent", "admin1")
+
+
+class FeatureTest(dict):
+    """A test of a feature, its answer remembered per feature: a probe is a dict lookup (in C when mapped over
+    candidates' features), where ``str.startswith`` parses its arguments at each call. The candidates share a
+    few dozen features, so the memo stays small."""
+
+    def __init__(self, test: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.test = test
+
+    def __missing__(self, feature: str) -> bool:
+        answer = self[feature] = self.test(feature)
+        return answer
+
+
+#: the features that make a name a region's for `rank`, and a candidate no place inside a region for
+#: `_region_terms`: a country, a continent, a first-level division
+_REGION_FEATURE = FeatureTest(lambda f: f == "country" or f == "continent" or f.startswith("admin1"))
+#: a division of any level ("admin1", "admin2", ...)
+ADMIN_FEATURE = FeatureTest(lambda f: f.startswith("admin"))
 _COUNTRY_CODE = attrgetter("country_code")
