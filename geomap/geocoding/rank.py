@@ -339,12 +339,12 @@ def _region_terms(candidates: Sequence[Candidate], regions: Sequence[tuple[float
     # per region: its latitude, longitude, radius, key, and the most its latitude may differ from a place's
     # within it, in km (within_m's test); made once for a document's regions when they come as a tuple (immutable:
     # the last one is held, so its id is not reused while it is remembered)
-    if regions is _LAST_REACH[0]:
-        reach = _LAST_REACH[1]
-    else:
+    global _LAST_REACH
+    last, reach = _LAST_REACH  # one read of the pair: another thread may replace it meanwhile, never half of it
+    if regions is not last:
         reach = [(lat, lon, radius_m, key, radius_m / 1000 + 1.0) for lat, lon, radius_m, key in regions]
         if type(regions) is tuple:
-            _LAST_REACH[:] = regions, reach
+            _LAST_REACH = (regions, reach)
     region, km_per_degree, distance, a_region = w.region, _KM_PER_DEGREE, great_circle_km, _REGION_FEATURE
     out = []
     for c in candidates:
@@ -362,8 +362,8 @@ def _region_terms(candidates: Sequence[Candidate], regions: Sequence[tuple[float
     return out
 
 
-#: the last regions tuple of :func:`_region_terms` and its reach list
-_LAST_REACH: list = [None, None]
+#: the last regions tuple of :func:`_region_terms` and its reach list, replaced as one pair (thread-safe)
+_LAST_REACH: tuple = (None, [])
 
 
 def score_candidate(c: Candidate, ctx: DocumentContext, w: Weights = Weights()) -> float:
