@@ -28,7 +28,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 
 from geomap.gazetteer import Gazetteer
 from geomap.gazetteer.normalize import REWRITTEN_WORDS, alternate_only, fold, normalize
@@ -619,7 +619,7 @@ def listed_places(text: str, lookup: Callable[[str], list[Candidate]]) -> list[t
             break
     else:
         return out
-    for plural in _PLURAL_WORD.finditer(text):
+    for plural in _plural_words(text):
         designation = _PLURAL_DESIGNATIONS[plural.group(1).lower()]
         items: list[tuple[int, int]] = []
         end = plural.start(1)
@@ -663,6 +663,39 @@ _PLURAL_STEMS = tuple(p[1:] for p in _PLURAL_DESIGNATIONS)
 #: a plural designation after white space (group 1). The space is matched, not looked behind at, so the regex
 #: engine skips to spaces; the matches are those of ``(?<=\s)`` all the same, as none ends with a space
 _PLURAL_WORD = re.compile(r"\s((?i:" + "|".join(_PLURAL_DESIGNATIONS) + r"))\b")
+#: the letters of the plural designations, any of them, as :data:`_PLURAL_WORD` matches them (regardless of case)
+_PLURAL_LETTER = re.compile(r"(?i:" + "|".join(sorted(set("".join(_PLURAL_DESIGNATIONS)))) + r")")
+
+
+def _plural_words(text: str) -> Iterable[re.Match[str]]:
+    """The matches of :data:`_PLURAL_WORD` in ``text``, in order.
+
+    The regex scan tests every white space character against the nine plurals regardless of case. Instead the
+    plurals are found by ``str.find`` in the text lower-cased (the same length, and each letter of a match
+    lower-cased to the plural's own unless some non-ASCII character case-insensitively matches a plural
+    letter: then the regex scans, as it does when a character lower-cases to more than one), and each place
+    found is matched by the regex there. No plural starts another one, so the regex matches there as it
+    does in its scan; and two matches never overlap (a match starts with white space, a plural has none).
+    """
+    low = text.lower()
+    if len(low) != len(text) or not text.isascii() and _PLURAL_LETTER.search(
+            text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")):
+        return _PLURAL_WORD.finditer(text)
+    found = []
+    match = _PLURAL_WORD.match
+    for plural in _PLURAL_DESIGNATIONS:
+        k = low.find(plural, 1)  # (a match starts with the white space before the plural)
+        while k != -1:
+            m = match(text, k - 1)
+            if m is not None:
+                found.append(m)
+            k = low.find(plural, k + 1)
+    if len(found) > 1:
+        found.sort(key=_MATCH_START)
+    return found
+
+
+_MATCH_START = methodcaller("start")
 _ITEM_AT_END = re.compile(r"(?<![\w'’.-])([A-Z][\w'’.-]*?(?:\s[A-Z][\w'’.-]*?){0,3})[’']?\s*\Z")
 _GAP_AT_END = re.compile(r"(?:,\s*(?:(?:and|or|&)\s+)?|\s+(?:and|or|&)\s+)\Z")
 _LIST_END = re.compile(r"\b(?:and|or)\b|&")

@@ -452,3 +452,16 @@ def test_sentence_spans_answer_as_the_plain_form_on_period_only_texts():
               ")", "St", "x.y", "é", "word", "3.5", "\x1c", "\x85"]
     for text in _perturbed(30_000, 53, pieces, 14) + _perturbed(30_000, 59, pieces + ["\n", "!", "?", "\n\n"], 14):
         assert T.sentence_spans(text) == _sentence_spans_plain(text), repr(text)
+
+
+def test_plural_words_found_by_find_match_as_the_scan(texts):
+    """listed_places reads the plurals found by ``str.find`` in the lower-cased text and matched there; they are
+    the matches of the regex scan, in order, with upper-case plurals, non-ASCII white space and characters
+    that match a plural letter regardless of case (the long s, the dotted and dotless i, which make it scan)
+    or lower-case to more than one character."""
+    pieces = _PIECES + ["\u00a0counties", "countieſ", " Provinces", "\tislands", " COUNTIES", " counties", "counties",
+                        " rivers", "drivers", " Islands.", " parishes", "İslands", " ıslands", " İ", "K", " Rivers-",
+                        " townships_", " districts’", " boroughs", " prefectures", " provinces", "\x1c", "\u2003"]
+    for text in texts + _perturbed(30_000, 61, pieces, 12):
+        assert ([(m.span(), m.group(1)) for m in T._plural_words(text)]
+                == [(m.span(), m.group(1)) for m in T._PLURAL_WORD.finditer(text)]), repr(text[:200])
