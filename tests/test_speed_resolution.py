@@ -485,3 +485,25 @@ def test_region_terms_with_remembered_regions_answer_as_the_plain_form(documents
                 assert _bits(R._region_terms(cands, few, Weights())) == _bits(want)
                 inside += sum(1 for x in want if x)
     assert inside > 100
+
+
+def test_region_terms_latitude_band_answers_as_the_plain_form():
+    """Places just inside and just outside the latitude band of a document's regions, at its edges, with a
+    latitude that is not a number, and regions of no extent, of endless extent or none at all: each place's
+    region term as ``_in_region_plain`` gives it."""
+    regions = ((40.0, -100.0, 15_000.0, "kansas"), (30.0, -90.0, 200_000.0, "somewhere"))
+    reach = [(lat, lon, radius_m, key, radius_m / 1000 + 1.0) for lat, lon, radius_m, key in regions]
+    south, north = R._latitude_band(reach)
+    # the band's edges as the latitude test of each region places them
+    edges = (30.0 - (200.0 + 1.0) / R._KM_PER_DEGREE, 40.0 + (15.0 + 1.0) / R._KM_PER_DEGREE)
+    lats = [edges[0], edges[1], south, north, math.nextafter(south, -math.inf), math.nextafter(north, math.inf),
+            edges[0] - 1e-7, edges[1] + 1e-7, 30.0, 40.0, 40.1, 29.0, 45.0, 10.0, float("nan")]
+    cands = [Candidate(f"p{k}", lat, lon, "US", "populated place", 10, f"geonames:{k}", 1.0, matched=f"p{k}")
+             for k, lat in enumerate(lats) for lon in (-100.0, -90.0, -95.0)]
+    assert south < edges[0] and north > edges[1]
+    for few in (regions, regions[:1], (), ((35.0, -95.0, 0.0, "dot"),), ((35.0, -95.0, math.inf, "all"),),
+                ((float("nan"), -95.0, 50_000.0, "nan"),) + regions):
+        ctx = DocumentContext({}, (), few)
+        want = [_in_region_plain(c, ctx, Weights()) for c in cands]
+        assert _bits(R._region_terms(cands, few, Weights())) == _bits(want), few
+    assert any(R._region_terms(cands, regions, Weights()))

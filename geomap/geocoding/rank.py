@@ -340,17 +340,20 @@ def _region_terms(candidates: Sequence[Candidate], regions: Sequence[tuple[float
     # within it, in km (within_m's test); made once for a document's regions when they come as a tuple (immutable:
     # the last one is held, so its id is not reused while it is remembered)
     global _LAST_REACH
-    last, reach = _LAST_REACH  # one read of the pair: another thread may replace it meanwhile, never half of it
+    last, reach, south, north = _LAST_REACH  # one read: another thread may replace it meanwhile, never part of it
     if regions is not last:
         reach = [(lat, lon, radius_m, key, radius_m / 1000 + 1.0) for lat, lon, radius_m, key in regions]
+        south, north = _latitude_band(reach)
         if type(regions) is tuple:
-            _LAST_REACH = (regions, reach)
+            _LAST_REACH = (regions, reach, south, north)
     region, km_per_degree, distance, a_region = w.region, _KM_PER_DEGREE, great_circle_km, _REGION_FEATURE
     out = []
     for c in candidates:
         term = 0.0
-        if not a_region[c.feature]:
-            clat, matched = c.lat, c.matched
+        clat = c.lat
+        # (a place south or north of every region's band lies farther than its latitude alone allows from each)
+        if not (clat < south or clat > north or a_region[c.feature]):
+            matched = c.matched
             for lat, lon, radius_m, key, most in reach:
                 # "Minnesota" does not vouch for Minneota, a town once called Minnesota; most regions lie farther
                 # than the latitude alone allows
@@ -362,8 +365,27 @@ def _region_terms(candidates: Sequence[Candidate], regions: Sequence[tuple[float
     return out
 
 
-#: the last regions tuple of :func:`_region_terms` and its reach list, replaced as one pair (thread-safe)
-_LAST_REACH: tuple = (None, [])
+def _latitude_band(reach: Sequence[tuple[float, float, float, str, float]]) -> tuple[float, float]:
+    """The southmost and northmost latitudes from which a place may lie within one of these regions by
+    :func:`_region_terms`' latitude test (``km_per_degree * abs(lat - clat) > most`` rules a place out).
+
+    Widened by a millionth of a degree (about 0.1 m), far more than the rounding of either form: a place
+    outside the band fails that test for every region. A region whose latitude or reach is not a number
+    places nothing (each comparison with NaN is false), so it is left out; with none left, the band is empty.
+    """
+    south, north = math.inf, -math.inf
+    for lat, _, _, _, most in reach:
+        degrees = most / _KM_PER_DEGREE
+        if lat - degrees < south:
+            south = lat - degrees
+        if lat + degrees > north:
+            north = lat + degrees
+    return south - 1e-6, north + 1e-6
+
+
+#: the last regions tuple of :func:`_region_terms`, its reach list and its latitude band, replaced as one tuple
+#: (thread-safe)
+_LAST_REACH: tuple = (None, [], math.inf, -math.inf)
 
 
 def score_candidate(c: Candidate, ctx: DocumentContext, w: Weights = Weights()) -> float:
