@@ -376,6 +376,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
 
     surnames = _surnames(text, toks, lower_words)
     first_words = gazetteer.first_words()
+    may_start_name = gazetteer.may_start_name
     period_abbreviations = gazetteer.period_abbreviations()
     common_names = personal_names()
     needs_cue = _needs_cue()
@@ -422,12 +423,29 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                         # the first word of the normal key of tokens i and i + 1: for ASCII letters, which the
                         # gap (" ", "-", ". ") ends, the token folded unless normalize rewrites it (an article,
                         # "ben"); that saves normalizing a span that is mostly looked up no further
-                        if word.isascii() and word.isalpha() and head not in REWRITTEN_WORDS:
+                        plain = word.isascii() and word.isalpha() and head not in REWRITTEN_WORDS
+                        if plain:
                             first = head
                         else:
-                            first = normalize(text[s:run[i + 1][1]]).split(" ", 1)[0]
+                            two = normalize(text[s:run[i + 1][1]])
+                            first = two.split(" ", 1)[0]
                         if first not in first_words:
                             last = i  # no multi-word name starts so
+                        else:
+                            # nor one whose first two words start no name ("Police Chief", "George Bush": most
+                            # spans of two words or more), even spelled otherwise word by word
+                            after = words[i + 1]
+                            if plain and after.isascii() and after.isalpha():
+                                second = keys[i + 1]  # as normalize writes it
+                            elif after[-1:] in _APOSTROPHES or after[-1:] == "s" and after[-2:-1] in _APOSTROPHES:
+                                second = ""  # "York's": a span ending there loses its ending, a longer one not
+                            else:
+                                if plain:
+                                    two = normalize(text[s:run[i + 1][1]])
+                                first, _, second = two.partition(" ")
+                                second = second.split(" ", 1)[0]
+                            if second and second not in REWRITTEN_WORDS and not may_start_name(first, second):
+                                last = i  # (an article or "bin" after the first word is written otherwise)
                 if head_skip and last == i:
                     last = i - 1  # its one span, the token alone, is skipped below ("single and head_skip")
             else:

@@ -8,6 +8,7 @@ import pytest
 
 from geomap.gazetteer import Gazetteer
 from geomap.gazetteer.index import TIER_NORMAL, TIER_SKELETON, build_index, open_index
+from geomap.gazetteer.normalize import leading_pair, word_skeletons
 from geomap.geocoding.rank import _support_share
 
 
@@ -54,6 +55,10 @@ def test_table_keys_and_first_words_match_sql(small_index):
     assert small_index.first_words() == frozenset(k.split(" ", 1)[0] for k in keys if " " in k)
     skel = {r[0] for r in con.execute("SELECT DISTINCT key FROM names WHERE tier = 1")}
     assert set(small_index.table.keys[TIER_SKELETON]) == skel
+    pairs = {leading_pair(k) for k in keys if " " in k}
+    assert small_index.first_pairs() == (frozenset(f"{a} {b}" for a, b in pairs),
+                                         frozenset(word_skeletons(a, b) for a, b in pairs))
+    assert "ben guerdane" in small_index.first_pairs()[0]
 
 
 @pytest.fixture(scope="module")
@@ -627,6 +632,22 @@ def _common_name_without_cue_plain(text, s, e, name, cands, names):
     return True
 
 
+def _may_start_plain(gazetteer, text, run, i):
+    """find_mentions' gate on the first two words of a span, in its plain form: the normal key of tokens i and
+    i + 1, unless token i + 1 has a possessive ending (kept in a longer span, not in this one) or its second word
+    is one normalize rewrites before a further word."""
+    from geomap.gazetteer.normalize import REWRITTEN_WORDS, normalize
+    from geomap.toponyms import _APOSTROPHES
+
+    after = text[run[i + 1][0]:run[i + 1][1]]
+    if after[-1:] in _APOSTROPHES or (after.endswith("s") and after[-2:-1] in _APOSTROPHES):
+        return True
+    words = normalize(text[run[i][0]:run[i + 1][1]]).split(" ")
+    if len(words) < 2 or words[1] in REWRITTEN_WORDS:
+        return True
+    return gazetteer.may_start_name(words[0], words[1])
+
+
 def _find_mentions_plain(article, gazetteer):
     """:func:`geomap.toponyms.find_mentions` before its main loop was tuned (run by :func:`_plain_detection`).
 
@@ -701,7 +722,8 @@ def _find_mentions_plain(article, gazetteer):
                 head_skip = head in _ALWAYS_SKIP and head not in _NAME_ABBR
                 last = min(n, i + 6) - 1
                 if last > i and ((head_skip and head not in _DIRECTIONS)
-                                 or normalize(text[s:run[i + 1][1]]).split(" ", 1)[0] not in first_words):
+                                 or normalize(text[s:run[i + 1][1]]).split(" ", 1)[0] not in first_words
+                                 or not _may_start_plain(gazetteer, text, run, i)):
                     last = i  # "West" alone may be skipped but "West Virginia" not; no multi-word name starts so
             else:
                 head_skip, last = False, i - 1
@@ -793,6 +815,7 @@ def _plain_detection():
     from geomap import toponyms as T
 
     env = dict(vars(T))
+    env["_may_start_plain"] = _may_start_plain
     for name, plain in (("_strong_place", _strong_place_plain), ("_common_name_without_cue",
                                                                    _common_name_without_cue_plain)):
         env[name] = types.FunctionType(plain.__code__, env, name, plain.__defaults__)

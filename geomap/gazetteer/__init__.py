@@ -30,7 +30,8 @@ from pathlib import Path
 from geomap.errors import DataError, InputError
 from geomap.gazetteer.admin import load_admin_entries
 from geomap.gazetteer.index import TIER_NORMAL, TIER_SKELETON, CityIndex, CityRow, NameTable, open_index
-from geomap.gazetteer.normalize import SKELETON_MIN_LENGTH, SKELETON_MIN_LETTERS, _key_skeleton, fold, name_keys, normalize
+from geomap.gazetteer.normalize import (SKELETON_MIN_LENGTH, SKELETON_MIN_LETTERS, _key_skeleton, fold, leading_pair,
+                                        name_keys, normalize, word_skeletons)
 from geomap.model import PRECISION_AREA, PRECISION_POINT, PRECISION_REGION, Candidate
 from geomap.model import new_candidate as _new_candidate
 
@@ -489,6 +490,7 @@ class Gazetteer:
         self._table: NameTable | None = None  # self.index.table, once read
         self._demonyms: dict[str, str] | None = None
         self._first_words: frozenset[str] | None = None
+        self._first_pairs: tuple[frozenset[str], frozenset[str]] | None = None
         self._joined_names: dict[str, frozenset[tuple[int, int]]] | None = None
         self._period_abbreviations: dict[str, frozenset[str]] | None = None
         for entry in _country_entries():
@@ -746,6 +748,32 @@ class Gazetteer:
             own = frozenset(k.split(" ", 1)[0] for k in self._memory.by_norm if " " in k)
             self._first_words = self.index.first_words() | own
         return self._first_words
+
+    def first_pairs(self) -> tuple[frozenset[str], frozenset[str]]:
+        """First two words of every multi-word normal key, the second as a longer key writes it ("wadi al" of
+        "wadi el"; see :func:`~geomap.gazetteer.normalize.leading_pair`), as ``"first second"`` and as their
+        :func:`~geomap.gazetteer.normalize.word_skeletons` (see :meth:`may_start_name`); and of the demonyms
+        ("sri lankan"), whose plurals too ("sri lankans")."""
+        if self._first_pairs is None:
+            own = {leading_pair(k) for k in self._memory.by_norm if " " in k}
+            # and the demonyms of more than one word, singular and plural ("sri lankan", "sri lankans")
+            own.update(leading_pair(normalize(form)) for d in self.demonyms() for form in (d, d + "s"))
+            own.discard(None)
+            pairs, skeletons = self.index.first_pairs()
+            self._first_pairs = (pairs | {f"{a} {b}" for a, b in own}, skeletons | {word_skeletons(a, b) for a, b in own})
+        return self._first_pairs
+
+    def may_start_name(self, first: str, second: str) -> bool:
+        """Whether a name of two or more words may start with the words ``first`` and ``second`` (as a normal key of
+        two or more words writes them; ``second`` not an article nor a patronymic, which a longer key rewrites).
+
+        Yes when a multi-word normal key starts with them, or with two words of the same skeletons each ("Ben
+        Guerdane" may be "Ben Gardane"). Detection looks up spans of two or more words only then: most spans of
+        capitalised words name a person or an organisation ("George Bush", "Police Chief"). A transliteration
+        that runs its words together otherwise ("DeSoto Parish" for "De Soto Parish") is not looked for.
+        """
+        pairs, skeletons = self._first_pairs or self.first_pairs()
+        return f"{first} {second}" in pairs or word_skeletons(first, second) in skeletons
 
     def joined_names(self) -> dict[str, frozenset[tuple[int, int]]]:
         """The names held in memory (countries, regions, supplements) that join words with "and"

@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geomap.errors import DataError
-from geomap.gazetteer.normalize import name_keys
+from geomap.gazetteer.normalize import leading_pair, name_keys, word_skeletons
 
 __all__ = ["CityRow", "CityIndex", "NameTable", "default_index_path", "build_index", "open_index"]
 
 #: Bump when the schema or the key functions change: old caches are then rebuilt.
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 TIER_NORMAL = 0
 TIER_SKELETON = 1
 
@@ -200,7 +200,8 @@ def _pack(city_rows: Sequence[tuple], name_rows: Iterable[tuple[str, int, int, s
         :meth:`CityIndex.lookup` returns them (most populous first, then by
         geonameid, then by alias); at the skeleton tier also the position of each
         row's alias in the normal keys. The cities as parallel columns, and the
-        first words of the multi-word normal keys.
+        first words and the first two words (:func:`~geomap.gazetteer.normalize.leading_pair`, also as
+        their word skeletons) of the multi-word normal keys.
     """
     position = {row[0]: k for k, row in enumerate(city_rows)}
     population = [row[6] for row in city_rows]
@@ -232,6 +233,10 @@ def _pack(city_rows: Sequence[tuple], name_rows: Iterable[tuple[str, int, int, s
         parts[f"city_{column}"] = json.dumps([r[n] for r in city_rows], ensure_ascii=False).encode("utf-8")
     first = sorted({key.split(" ", 1)[0] for key in normal_keys if " " in key})
     parts["first_words"] = json.dumps(first, ensure_ascii=False).encode("utf-8")
+    pairs = {leading_pair(key) for key in normal_keys if " " in key}
+    parts["first_pairs"] = json.dumps(sorted(f"{a} {b}" for a, b in pairs), ensure_ascii=False).encode("utf-8")
+    parts["first_pair_skeletons"] = json.dumps(sorted({word_skeletons(a, b) for a, b in pairs}),
+                                               ensure_ascii=False).encode("utf-8")
     return parts
 
 
@@ -273,6 +278,8 @@ class NameTable:
         self.cc: tuple[str, ...] = tuple(json.loads(parts["city_cc"]))
         self.admin1: tuple[str, ...] = tuple(json.loads(parts["city_admin1"]))
         self.first_words: frozenset[str] = frozenset(json.loads(parts["first_words"]))
+        self.first_pairs: frozenset[str] = frozenset(json.loads(parts["first_pairs"]))
+        self.first_pair_skeletons: frozenset[str] = frozenset(json.loads(parts["first_pair_skeletons"]))
         sizes = {len(self.geonameid), len(self.lat), len(self.lon), len(self.population), len(self.name),
                  len(self.cc), len(self.admin1)}
         if len(sizes) != 1 or len(self.offsets[0]) != len(normal_keys) + 1 or len(self.offsets[1]) != len(
@@ -389,6 +396,11 @@ class CityIndex:
     def first_words(self) -> frozenset[str]:
         """First words of every multi-word normal key."""
         return self.table.first_words
+
+    def first_pairs(self) -> tuple[frozenset[str], frozenset[str]]:
+        """First two words of every multi-word normal key (see :func:`~geomap.gazetteer.normalize.leading_pair`),
+        as ``"first second"``, and as their :func:`~geomap.gazetteer.normalize.word_skeletons`."""
+        return self.table.first_pairs, self.table.first_pair_skeletons
 
     def iter_cities(self) -> Iterable[CityRow]:
         """Every place in the index, by GeoNames id."""

@@ -202,6 +202,36 @@ _DROPPED_BYTES = bytes(c for c, new in _SINGLE_NO_VOWELS.items() if new is None)
 _SINGLE_LETTERS = {chr(old): new for old, new in _SINGLE.items()}
 
 
+def leading_pair(norm: str) -> tuple[str, str] | None:
+    """The first two words of the normal key ``norm`` as every longer key that starts with them writes them.
+
+    :func:`normalize` rewrites an article or a patronymic ("el", "bin") that is not the last word ("al",
+    "ben"): the second word is given rewritten, so that "wadi el" (a whole key) and "wadi al natrun" (a longer
+    one) share their pair.
+
+    Parameters
+    ----------
+    norm : str
+        A normal key.
+
+    Returns
+    -------
+    tuple of str, or None
+        ``(first, second)``; ``None`` for a key of fewer than two words.
+    """
+    words = norm.split(" ", 2)
+    if len(words) < 2:
+        return None
+    second = words[1]
+    return words[0], "al" if second in _ARTICLE else "ben" if second in _BEN else second
+
+
+def word_skeletons(first: str, second: str) -> str:
+    """The skeletons of two words of a normal key, each on its own, joined by a space ("ben guerdane" and "ben
+    gardane" both give "bn grdn")."""
+    return skeleton(first) + " " + skeleton(second)
+
+
 def name_keys(name: str) -> tuple[str, str]:
     """Return ``(normal_key, skeleton_key)`` of a name.
 
