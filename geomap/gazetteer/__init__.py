@@ -31,7 +31,7 @@ from geomap.errors import DataError, InputError
 from geomap.gazetteer.admin import load_admin_entries
 from geomap.gazetteer.index import TIER_NORMAL, TIER_SKELETON, CityIndex, CityRow, NameTable, open_index
 from geomap.gazetteer.normalize import (SKELETON_MIN_LENGTH, SKELETON_MIN_LETTERS, _key_skeleton, fold, leading_pair,
-                                        name_keys, normalize, word_skeletons)
+                                        name_keys, normalize, pair_sets, word_skeletons)
 from geomap.model import PRECISION_AREA, PRECISION_POINT, PRECISION_REGION, Candidate
 from geomap.model import new_candidate as _new_candidate
 
@@ -760,7 +760,8 @@ class Gazetteer:
             own.update(leading_pair(normalize(form)) for d in self.demonyms() for form in (d, d + "s"))
             own.discard(None)
             pairs, skeletons = self.index.first_pairs()
-            self._first_pairs = (pairs | {f"{a} {b}" for a, b in own}, skeletons | {word_skeletons(a, b) for a, b in own})
+            own_pairs, own_skeletons = pair_sets(own)
+            self._first_pairs = (pairs | own_pairs, skeletons | own_skeletons)
         return self._first_pairs
 
     def may_start_name(self, first: str, second: str) -> bool:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geomap.errors import DataError
-from geomap.gazetteer.normalize import leading_pair, name_keys, word_skeletons
+from geomap.gazetteer.normalize import leading_pair, name_keys, pair_sets
 
 __all__ = ["CityRow", "CityIndex", "NameTable", "default_index_path", "build_index", "open_index"]
 
@@ -233,10 +233,9 @@ def _pack(city_rows: Sequence[tuple], name_rows: Iterable[tuple[str, int, int, s
         parts[f"city_{column}"] = json.dumps([r[n] for r in city_rows], ensure_ascii=False).encode("utf-8")
     first = sorted({key.split(" ", 1)[0] for key in normal_keys if " " in key})
     parts["first_words"] = json.dumps(first, ensure_ascii=False).encode("utf-8")
-    pairs = {leading_pair(key) for key in normal_keys if " " in key}
-    parts["first_pairs"] = json.dumps(sorted(f"{a} {b}" for a, b in pairs), ensure_ascii=False).encode("utf-8")
-    parts["first_pair_skeletons"] = json.dumps(sorted({word_skeletons(a, b) for a, b in pairs}),
-                                               ensure_ascii=False).encode("utf-8")
+    pairs, skeletons = pair_sets({leading_pair(key) for key in normal_keys if " " in key})
+    parts["first_pairs"] = json.dumps(sorted(pairs), ensure_ascii=False).encode("utf-8")
+    parts["first_pair_skeletons"] = json.dumps(sorted(skeletons), ensure_ascii=False).encode("utf-8")
     return parts
 
 

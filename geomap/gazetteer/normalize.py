@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 from functools import lru_cache
 
@@ -76,6 +77,8 @@ _VOWELS = set("aeiou")
 _NO_VOWELS = str.maketrans("", "", "aeiou")
 #: the words :func:`normalize` rewrites (articles to "al", patronymics to "ben"); any other word keeps its folded form
 REWRITTEN_WORDS = frozenset(_ARTICLE | _BEN)
+#: what :func:`normalize` writes for each of them when a further word follows
+_REWRITE = {**{word: "al" for word in _ARTICLE}, **{word: "ben" for word in _BEN}}
 
 
 @lru_cache(maxsize=131072)
@@ -129,8 +132,7 @@ def normalize(name: str) -> str:
     if REWRITTEN_WORDS.isdisjoint(tokens):  # most names: nothing to rewrite (no set made, unlike intersection)
         return " ".join(tokens)
     last = len(tokens) - 1
-    return " ".join("al" if tok in _ARTICLE and i < last else "ben" if tok in _BEN and i < last else tok
-                    for i, tok in enumerate(tokens))
+    return " ".join(_REWRITE.get(tok, tok) if i < last else tok for i, tok in enumerate(tokens))
 
 
 @lru_cache(maxsize=65536)
@@ -222,14 +224,20 @@ def leading_pair(norm: str) -> tuple[str, str] | None:
     words = norm.split(" ", 2)
     if len(words) < 2:
         return None
-    second = words[1]
-    return words[0], "al" if second in _ARTICLE else "ben" if second in _BEN else second
+    return words[0], _REWRITE.get(words[1], words[1])
 
 
 def word_skeletons(first: str, second: str) -> str:
     """The skeletons of two words of a normal key, each on its own, joined by a space ("ben guerdane" and "ben
     gardane" both give "bn grdn")."""
     return skeleton(first) + " " + skeleton(second)
+
+
+def pair_sets(pairs: Iterable[tuple[str, str]]) -> tuple[frozenset[str], frozenset[str]]:
+    """Word pairs ``(first, second)`` of :func:`leading_pair` as ``"first second"``, and as their
+    :func:`word_skeletons`: the two sets that tell whether a name may start with two words."""
+    pairs = list(pairs)
+    return frozenset(f"{a} {b}" for a, b in pairs), frozenset(word_skeletons(a, b) for a, b in pairs)
 
 
 def name_keys(name: str) -> tuple[str, str]:
