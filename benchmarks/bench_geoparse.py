@@ -145,7 +145,7 @@ def main() -> None:
         return
     # this process's first pass was followed by its other passes: its peer is timed now, before the children
     pairs = [(ours[0], peer_rate(naive, texts)), *fresh_first_passes(args.corpus, args.fresh - 1)]
-    firsts = [ours for ours, _ in pairs]
+    firsts = [rate for rate, _ in pairs]
     peer = passes(naive, texts, args.passes)
 
     chars = sum(map(len, texts))
@@ -158,7 +158,7 @@ def main() -> None:
           + (f" (median of {len(firsts)} fresh processes: {', '.join(f'{r:.0f}' for r in firsts)})"
              if len(firsts) > 1 else ""))
     if len(pairs) > 1:
-        print("  each fresh process, first sight / naive peer right after it: "
+        print("  each fresh process, first sight / naive peer timed in it after geomap: "
               + ", ".join(f"{a:.0f} / {b:,.0f} ({a / b:.3f}x)" for a, b in pairs))
         print(f"  median ratio {statistics.median(a / b for a, b in pairs):.3f}x")
     if len(ours) > 1:
