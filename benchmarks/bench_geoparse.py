@@ -14,7 +14,7 @@ A first pass is a single measurement, and on a shared machine a noisy one; so ``
 repeats it in N - 1 more fresh processes (each opens the gazetteer, warms up and parses every text once,
 its module caches as cold as the first one's) and the median of the N first-sight rates is the figure.
 
-Each fresh process also times the naive peer over the same texts right after its first pass, and the two
+Each fresh process also times the naive peer over the same texts after its geomap passes, and the two
 rates are printed side by side: a reference for the host's speed at that moment. The peer reads little
 memory, so it slows less than a first pass does when other machines load the shared memory system (a first
 pass reads the gazetteer's large tables): a slow first pass beside a fast peer is not by itself a slow host.
