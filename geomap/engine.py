@@ -190,7 +190,7 @@ def resolve_spans(
             kind = "name"
             if not any(c.score >= 1.0 for c in cands):
                 cands = _designated(gaz, name) or cands
-        detections.append(Detection(Mention("text", start, end, name, sentence_at(text, sents, start), kind), cands))
+        detections.append(Detection(Mention("text", start, end, name, sentence_at(text, sents, start, end), kind), cands))
     detections = designate_listed(text, detections, gaz.lookup)
     # the spans are known to be toponyms: take the best candidate even below the detection threshold
     # a region or country right after a span qualifies it even when it is no given span itself

@@ -34,7 +34,12 @@ class Article:
 
 @dataclass(frozen=True)
 class Mention:
-    """A place name as written: ``article.text[start:end] == text`` always."""
+    """A place name as written: ``article.text[start:end] == text`` always.
+
+    ``sentence`` is the sentence it sits in, for reading: whole, or about
+    :data:`geomap.toponyms.SENTENCE_MAX` characters of it around the name when longer (a text with no
+    sentence punctuation), cut at spaces and marked "…".
+    """
 
     article_id: str
     start: int
@@ -187,7 +192,8 @@ class Figure:
     """One reported number of people: ``group`` × ``kind``, with the hedge as ``qualifier``.
 
     ``quote == article.text[start:end]`` is the exact phrase ("at least 35 militants");
-    ``sentence`` is the whole sentence it sits in, for reading.
+    ``sentence`` is the sentence it sits in, for reading (whole, or a window of it around the phrase, as
+    for a :class:`Mention`).
     """
 
     group: str  # militants | security_forces | civilians | total | unspecified
@@ -243,7 +249,8 @@ class Claim:
     """A quantitative geographic statement of an article, checked against the geometry.
 
     ``quote == article.text[start:end]``. ``computed_km`` is ``None`` when the subject or the
-    object could not be placed (verdict ``"unverifiable"``).
+    object could not be placed (verdict ``"unverifiable"``). ``sentence`` is the sentence it sits in
+    (whole, or a window of it around the claim, as for a :class:`Mention`).
     """
 
     claim_id: str

@@ -25,16 +25,16 @@ Every mention satisfies ``text[start:end] == mention.text``.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter, methodcaller
+from operator import attrgetter, itemgetter, methodcaller
 
 from geomap.gazetteer import Gazetteer
 from geomap.gazetteer.normalize import REWRITTEN_WORDS, alternate_only, fold, normalize
 from geomap.model import Article, Candidate, Mention, new_mention
 
-__all__ = ["Detection", "find_mentions", "sentence_at", "sentence_spans"]
+__all__ = ["SENTENCE_MAX", "Detection", "find_mentions", "sentence_at", "sentence_spans", "sentence_window"]
 
 _CONNECTORS = {"de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "la", "le", "les", "el", "al",
                "of", "on", "upon", "sur", "am", "an", "der", "den", "van", "von", "y", "ben", "bin", "bou", "ibn"}
@@ -244,14 +244,70 @@ def _add_span(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> None:
         spans.append((s, e))
 
 
-def sentence_at(text: str, spans: list[tuple[int, int]], pos: int) -> str:
-    """The sentence of ``text`` that contains character ``pos`` (``""`` if none); ``spans`` are its
-    :func:`sentence_spans` (in order, disjoint)."""
+#: the longest sentence quoted whole as the sentence of a mention, a figure or a claim. A longer one (a text with
+#: no sentence punctuation: a transcript, a scraped page, a list) is quoted as a window of about this many
+#: characters around the phrase (:func:`sentence_window`): quoted whole it would be repeated in every mention of
+#: it (one unpunctuated article of 300 kB made a 360 MB places layer and a map no browser opens). The longest
+#: sentence of the LGL and GeoVirus corpora is 614 characters.
+SENTENCE_MAX = 1000
+
+
+def sentence_window(text: str, s: int, e: int, start: int, end: int, limit: int = SENTENCE_MAX) -> str:
+    """The sentence ``text[s:e]`` as quoted for the phrase ``text[start:end]`` in it.
+
+    Parameters
+    ----------
+    text : str
+        The text the offsets are into (an article, or the sentence itself with ``s = 0``).
+    s, e : int
+        The sentence's span.
+    start, end : int
+        The phrase's span, inside the sentence.
+    limit : int
+        The longest sentence returned whole.
+
+    Returns
+    -------
+    str
+        The sentence itself when at most ``limit`` characters long; else about ``limit`` characters
+        around the phrase (centred on it, shifted inwards at the sentence's ends), cut at spaces so
+        that no word is split, with "…" where the sentence goes on.
+
+    Examples
+    --------
+    >>> t = "Troops moved " + "far " * 300 + "from Sabratha " + "again " * 300
+    >>> q = sentence_window(t, 0, len(t), t.index("Sabratha"), t.index("Sabratha") + 8, limit=40)
+    >>> q
+    '…far far from Sabratha again again…'
+    """
+    if e - s <= limit:
+        return text[s:e]
+    start, end = max(s, start), min(e, max(start, end))
+    half = max(0, (limit - (end - start)) // 2)
+    a = max(s, min(start - half, e - limit))
+    b = min(e, max(end, a + limit))
+    if a > s and text[a - 1] != " ":  # not inside a word: from the next space on
+        k = text.find(" ", a, start)
+        if k >= 0:
+            a = k + 1
+    if b < e and text[b] != " ":  # nor up to one: up to the last space
+        k = text.rfind(" ", end, b)
+        if k >= 0:
+            b = k
+    return ("…" if a > s else "") + text[a:b].strip() + ("…" if b < e else "")
+
+
+def sentence_at(text: str, spans: list[tuple[int, int]], pos: int, end: int | None = None) -> str:
+    """The sentence of ``text`` that contains character ``pos`` (``""`` if none), as quoted for the
+    phrase ``text[pos:end]`` (:func:`sentence_window`: whole unless longer than :data:`SENTENCE_MAX`);
+    ``spans`` are its :func:`sentence_spans` (in order, disjoint)."""
     k = bisect_right(spans, pos, key=_START) - 1  # the last span starting at or before pos
     if k >= 0:
         s, e = spans[k]
         if pos < e:
-            return text[s:e]
+            if e - s <= SENTENCE_MAX:
+                return text[s:e]
+            return sentence_window(text, s, e, pos, pos if end is None else end)
     return ""
 
 
@@ -483,7 +539,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                     continue  # "Death Toll": a headline of common words
                 demonym = demonyms.get(key)  # "tunisian", "tunisians"
                 if demonym:
-                    mention = new_mention(article.id, s, e, name, sentence_at(text, sents, s), "demonym")
+                    mention = new_mention(article.id, s, e, name, sentence_at(text, sents, s, e), "demonym")
                     cands = [c for c in lookup(gazetteer.countries[demonym].name)
                              if c.source_id == f"country:{demonym}"]
                     out.append(Detection(mention, cands))
@@ -568,7 +624,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Detection]:
                 if single and _common_name_without_cue(text, s, e, name, cands, needs_cue, key, before):
                     continue  # "Ripley", "Turner": a frequent surname or given name naming only small towns
                 e, j = _extend(text, s, e, j, run, cands)
-                mention = new_mention(article.id, s, e, text[s:e], sentence_at(text, sents, s))
+                mention = new_mention(article.id, s, e, text[s:e], sentence_at(text, sents, s, e))
                 out.append(Detection(mention, cands))
                 matched = True
                 i = j + 1
@@ -751,25 +807,43 @@ def designate_listed(text: str, detections: list[Detection], lookup: Callable[[s
     if not listed:
         return detections
     out = list(detections)
+    if not add:  # given spans, in any order: the first name detection of a listed span takes its places
+        at: dict[tuple[int, int], int] = {}
+        for k, d in enumerate(out):
+            if d.mention.kind == "name":
+                at.setdefault((d.mention.start, d.mention.end), k)
+        for s, e, cands in listed:
+            k = at.get((s, e))
+            if k is not None:
+                out[k] = Detection(out[k].mention, cands)
+        return out
+    sents = sents if sents is not None else sentence_spans(text)
     for s, e, cands in listed:
-        same = next((k for k, d in enumerate(out) if d.mention.kind == "name"
-                     and (d.mention.start, d.mention.end) == (s, e)), None)
-        if same is not None:
-            out[same] = Detection(out[same].mention, cands)
-        elif add:
-            sents = sents if sents is not None else sentence_spans(text)
-            out = _put(out, text, sents, article_id, s, e, cands)
+        # the detections are in text order and do not overlap: only the one starting at s may have the span
+        k = bisect_left(out, s, key=_MENTION_START)
+        same = out[k].mention if k < len(out) else None
+        if same is not None and same.start == s and same.end == e and same.kind == "name":
+            out[k] = Detection(same, cands)
+        else:
+            _put(out, text, sents, article_id, s, e, cands)
     return out
 
 
+_MENTION_START = attrgetter("mention.start")
+_MENTION_END = attrgetter("mention.end")
+
+
 def _put(detections: list[Detection], text: str, sents: list[tuple[int, int]], article_id: str, s: int, e: int,
-         cands: list[Candidate]) -> list[Detection]:
-    """``detections`` (in text order) with a detection of ``text[s:e]`` in its place and the ones it overlaps
-    left out."""
-    kept = [d for d in detections if not (d.mention.start < e and s < d.mention.end)]
-    at = next((k for k, d in enumerate(kept) if d.mention.start > s), len(kept))
-    found = Detection(new_mention(article_id, s, e, text[s:e], sentence_at(text, sents, s)), cands)
-    return [*kept[:at], found, *kept[at:]]
+         cands: list[Candidate]) -> None:
+    """Put a detection of ``text[s:e]`` into ``detections`` (in text order, not overlapping) in its place, and
+    leave out the ones it overlaps.
+
+    Those are one stretch of the list, found by bisection (ordered by start, the detections are ordered by end
+    too), so that putting many names into a long text stays cheap.
+    """
+    lo = bisect_right(detections, s, key=_MENTION_END)  # the first that ends after s
+    hi = bisect_left(detections, e, lo, key=_MENTION_START)  # the first that starts at e or later
+    detections[lo:hi] = [Detection(new_mention(article_id, s, e, text[s:e], sentence_at(text, sents, s, e)), cands)]
 
 
 def _joined_names(text: str, sents: list[tuple[int, int]], article_id: str, detections: list[Detection],
@@ -777,6 +851,7 @@ def _joined_names(text: str, sents: list[tuple[int, int]], article_id: str, dete
     """``detections`` with the names that join words by "and" or "&" found whole ("Trinidad and Tobago",
     "Jammu & Kashmir"): the capitalised runs that detection reads stop at the lower-case "and"."""
     shapes = gazetteer.joined_names()
+    out: list[Detection] | None = None  # a copy of detections, once a name is put
     for joiner in (" and ", " & "):
         at = text.find(joiner)
         while at != -1:
@@ -786,9 +861,11 @@ def _joined_names(text: str, sents: list[tuple[int, int]], article_id: str, dete
             shape = shapes.get(normalize(word.group())) if word else None
             found = _joined_at(text, at, after, shape, lookup) if shape else None
             if found:
-                detections = _put(detections, text, sents, article_id, *found)
+                if out is None:
+                    out = list(detections)
+                _put(out, text, sents, article_id, *found)
             at = text.find(joiner, after)
-    return detections
+    return detections if out is None else out
 
 
 def _joined_at(text: str, at: int, after: int, shapes: frozenset[tuple[int, int]],

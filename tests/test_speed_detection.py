@@ -18,6 +18,7 @@ import pytest
 from geomap import toponyms as T
 from geomap.gazetteer import Gazetteer
 from geomap.gazetteer.normalize import REWRITTEN_WORDS, fold, normalize
+from geomap.model import Article
 
 ROOT = Path(__file__).resolve().parents[1]
 #: the evaluation corpora (LGL, GeoVirus), beside the repository when they are at hand
@@ -205,6 +206,31 @@ def test_plural_scan_matches_as_the_lookbehind(texts):
                 == [(m.span(), m.group()) for m in plain.finditer(text)]), text[:200]
 
 
+def _put_plain(detections, text, sents, article_id, s, e, cands):
+    """:func:`geomap.toponyms._put` as it was: every detection tested for overlap, a new list made."""
+    kept = [d for d in detections if not (d.mention.start < e and s < d.mention.end)]
+    at = next((k for k, d in enumerate(kept) if d.mention.start > s), len(kept))
+    found = T.Detection(T.new_mention(article_id, s, e, text[s:e], T.sentence_at(text, sents, s, e)), cands)
+    return [*kept[:at], found, *kept[at:]]
+
+
+def _designate_listed_plain(text, detections, lookup, add=False, article_id="text", sents=None):
+    """:func:`geomap.toponyms.designate_listed` as it was: every listed name compared with every detection."""
+    listed = T.listed_places(text, lookup)
+    if not listed:
+        return detections
+    out = list(detections)
+    for s, e, cands in listed:
+        same = next((k for k, d in enumerate(out) if d.mention.kind == "name"
+                     and (d.mention.start, d.mention.end) == (s, e)), None)
+        if same is not None:
+            out[same] = T.Detection(out[same].mention, cands)
+        elif add:
+            sents = sents if sents is not None else T.sentence_spans(text)
+            out = _put_plain(out, text, sents, article_id, s, e, cands)
+    return out
+
+
 def _joined_names_plain(text, sents, article_id, detections, gazetteer, lookup):
     shapes = gazetteer.joined_names()
     for joiner in (" and ", " & "):
@@ -215,7 +241,7 @@ def _joined_names_plain(text, sents, article_id, detections, gazetteer, lookup):
             shape = shapes.get(normalize(word.group())) if word and word.group()[:1].isupper() else None
             found = T._joined_at(text, at, after, shape, lookup) if shape else None
             if found:
-                detections = T._put(detections, text, sents, article_id, *found)
+                detections = _put_plain(detections, text, sents, article_id, *found)
             at = text.find(joiner, after)
     return detections
 
@@ -233,6 +259,58 @@ def test_joined_names_answer_as_the_plain_form(texts, gaz):
         assert got == _joined_names_plain(text, sents, "t", [], gaz, lookup), text[:200]
         found += len(got)
     assert found > 200
+
+
+#: lists long enough that comparing every name with every other one showed (the old forms took minutes)
+LONG_LISTS = [
+    "Floods hit Adams and Brown counties, Clark and Lee Counties and Trinidad and Tobago. " * 30,
+    "Adams and Brown Counties and Clark and Lee Counties were hit.",  # two lists that overlap
+    "Fighting in Georgia, Oklahoma, Pennsylvania and California, then Benin, Niger, Nigeria and Togo. " * 20,
+    ", ".join(["Paris", "Lyon", "Nice", "Texas", "Ohio"] * 60),
+    "Antigua and Barbuda and Trinidad and Tobago and Bosnia and Herzegovina. " * 10,
+]
+
+
+def test_listed_and_joined_names_are_put_as_the_plain_forms_put_them(gaz, monkeypatch):
+    changed = {"listed": 0, "joined": 0}
+    designate, joined = T.designate_listed, T._joined_names
+
+    def designate_both(text, detections, lookup, add=False, **kw):
+        fast = designate(text, list(detections), lookup, add, **kw)
+        assert fast == _designate_listed_plain(text, list(detections), lookup, add, **kw)
+        changed["listed"] += fast != detections
+        return fast
+
+    def joined_both(text, sents, article_id, detections, gazetteer, lookup):
+        fast = joined(text, sents, article_id, list(detections), gazetteer, lookup)
+        assert fast == _joined_names_plain(text, sents, article_id, list(detections), gazetteer, lookup)
+        changed["joined"] += fast != detections
+        return fast
+
+    monkeypatch.setattr(T, "designate_listed", designate_both)
+    monkeypatch.setattr(T, "_joined_names", joined_both)
+    for i, text in enumerate(_real_texts() + LONG_LISTS):
+        T.find_mentions(Article(id=str(i), path="", title="", text=text), gaz)
+    assert min(changed.values()) >= 3, changed  # each step changed some texts' detections
+
+
+def test_put_answers_as_the_plain_form_on_random_spans():
+    rng = random.Random(7)
+    text = "x" * 400
+    sents = [(0, len(text))]
+    for _ in range(300):
+        # detections in text order, not overlapping: pieces of the text cut at random points (two pieces kept
+        # side by side touch)
+        points = sorted(rng.sample(range(1, 400), rng.randint(0, 24)))
+        spans = [(a, b) for a, b in zip([0, *points], points) if rng.random() < 0.6]
+        dets = [T.Detection(T.new_mention("a", a, b, text[a:b], ""), []) for a, b in spans]
+        fast, plain = list(dets), list(dets)
+        for _ in range(rng.randint(1, 4)):
+            a = rng.randrange(399)
+            b = rng.randint(a + 1, min(400, a + 30))
+            T._put(fast, text, sents, "a", a, b, [])
+            plain = _put_plain(plain, text, sents, "a", a, b, [])
+        assert fast == plain
 
 
 def test_demonyms_with_plurals_answer_as_the_two_lookups(texts, gaz):

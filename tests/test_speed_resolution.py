@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from geomap.gazetteer import Gazetteer
+from geomap import geocoding as G
 from geomap.geocoding import (MAJOR_CITY, REGION_MIN_RADIUS_M, Resolution, _called_a_state, _inside_bonus, _kind,
                               _name_groups, _names_a_major_city, _prefer_city_over_its_region, _short_forms,
-                              list_peers, qualifiers)
+                              list_peers, qualifiers, resolve_detections)
 from geomap.geocoding.rank import (COUNTRY_LIKE, DocumentContext, Weights, _rank_order, base_scores, coherence,
                                    context_from_votes, context_terms, mention_votes, names_a_country, rank)
 from geomap.gazetteer.normalize import normalize
@@ -507,3 +508,49 @@ def test_region_terms_latitude_band_answers_as_the_plain_form():
         want = [_in_region_plain(c, ctx, Weights()) for c in cands]
         assert _bits(R._region_terms(cands, few, Weights())) == _bits(want), few
     assert any(R._region_terms(cands, regions, Weights()))
+
+
+def _list_peers_plain(detections, groups, text, first, *, order=None):
+    """:func:`geomap.geocoding.list_peers` as it was: each listed name's fellows gathered from the whole list."""
+    if order is None:
+        order = G._text_order(detections)
+    chains = []
+    for n, k in enumerate(order):
+        if n and G.joins(text, detections[order[n - 1]].mention.end, detections[k].mention.start, G._LIST_GAP):
+            chains[-1].append(k)
+        else:
+            chains.append([k])
+    out = {}
+    for chain in chains:
+        if len(chain) < 2 or (len(chain) == 2 and G._QUALIFIER_GAP.fullmatch(
+                text, detections[chain[0]].mention.end, detections[chain[1]].mention.start)):
+            continue
+        kinds = {k: _kind(first(groups[k])) for k in chain}
+        for k in chain:
+            others = [kinds[h] for h in chain if groups[h] != groups[k]]
+            if not others:
+                continue
+            kind = max(set(others), key=lambda x: (others.count(x), x))
+            if kind[0] and 3 * others.count(kind) >= 2 * len(others):
+                out[groups[k]] = kind
+    return out
+
+
+def test_list_peers_answer_as_the_plain_form(documents, monkeypatch):
+    gaz = Gazetteer()
+    lists = [", ".join(["Paris", "Lyon", "Nice", "Texas", "Ohio", "Georgia"] * 50),
+             "Fighting in Georgia, Oklahoma, Pennsylvania and California, then Benin, Niger, Nigeria and Togo. " * 20,
+             "Georgia and Georgia and Armenia, Azerbaijan and Georgia, Texas / Ohio / Paris / Georgia."]
+    docs = documents + [(t, find_mentions(Article(id="t", path="", title="", text=t), gaz)) for t in lists]
+    peers, found = G.list_peers, []
+
+    def both(detections, groups, text, first, **kw):
+        fast = peers(detections, groups, text, first, **kw)
+        assert fast == _list_peers_plain(detections, groups, text, first, **kw)
+        found.append(fast)
+        return fast
+
+    monkeypatch.setattr(G, "list_peers", both)
+    for text, detections in docs:
+        resolve_detections(detections, text=text)
+    assert len(found) == len(docs) and sum(map(bool, found)) > 20

@@ -44,7 +44,7 @@ from geomap import measure
 from geomap.events.extract import PlaceRef, place_refs
 from geomap.events.quantities import HEDGES, NUMBER, parse_number
 from geomap.model import Article, Claim, Place
-from geomap.toponyms import sentence_spans
+from geomap.toponyms import sentence_spans, sentence_window
 
 __all__ = ["Line", "find_claims", "check_claims", "tolerance_km", "UNIT_KM", "TOWN_EXTENT_KM",
            "BOUNDARY_LENGTH_REL", "MODEL_LENGTH_REL"]
@@ -353,7 +353,8 @@ def _distance_claim(art, sentence, s0, m, refs, last_town, towns_all, lines, bor
         stated_km=round(stated_km, 3), qualifier=qualifier,
         computed_km=None if computed is None else round(computed, 3),
         difference_km=None if diff is None else round(diff, 3), tolerance_km=round(tol, 3), verdict=verdict,
-        method=method or "unverifiable", geometry=geometry, sentence=sentence.strip(),
+        method=method or "unverifiable", geometry=geometry,
+        sentence=sentence_window(art.text, s0, s0 + len(sentence), start, end_q).strip(),
     )
 
 
@@ -396,5 +397,6 @@ def _length_claim(art, sentence, s0, m, refs, lines, border_between) -> Claim | 
         stated_value=value, stated_unit=unit, stated_km=round(stated_km, 3), qualifier=qualifier,
         computed_km=None if computed is None else round(computed, 3),
         difference_km=None if diff is None else round(diff, 3), tolerance_km=round(tol, 3), verdict=verdict,
-        method=method + _alt_note(m, stated_km), geometry=geometry, sentence=sentence.strip(),
+        method=method + _alt_note(m, stated_km), geometry=geometry,
+        sentence=sentence_window(art.text, s0, s0 + len(sentence), start, end).strip(),
     )

@@ -20,7 +20,8 @@ Pure computation over an article and the places the geoparsing stage resolved in
 
 Every attribute keeps its evidence: ``Evidence(article_id, start, end, quote)`` with
 ``quote == article.text[start:end]`` (the exact words: the trigger, the date phrase, the
-place name, the actor); figures carry their exact noun phrase and the whole sentence.
+place name, the actor); figures carry their exact noun phrase and their sentence (whole, or a
+window of it around the phrase when it is very long: :func:`geomap.toponyms.sentence_window`).
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ from dataclasses import replace
 
 from geomap.events.quantities import NUMBER, QUANTITY, _quantity
 from geomap.model import Figure
+from geomap.toponyms import sentence_window
 
 __all__ = ["find_figures", "group_of", "GROUP_NOUNS"]
 
@@ -216,5 +217,6 @@ def _figure(sentence: str, np_: dict, group: str, kind: str, article_id: str, of
         qualifier = "at_least"
     fig = Figure(group=group, kind=kind, value=q.value, qualifier=qualifier, article_id=article_id,
                  start=np_["start"] + offset, end=np_["end"] + offset, quote=sentence[np_["start"]: np_["end"]],
-                 high=q.high, sentence=sentence.strip(), partial=partial)
+                 high=q.high, sentence=sentence_window(sentence, 0, len(sentence), np_["start"], np_["end"]).strip(),
+                 partial=partial)
     return replace(fig)

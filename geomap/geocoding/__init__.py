@@ -351,14 +351,24 @@ def list_peers(detections: Sequence[Detection], groups: Sequence[int], text: str
         if len(chain) < 2 or (len(chain) == 2 and _QUALIFIER_GAP.fullmatch(
                 text, detections[chain[0]].mention.end, detections[chain[1]].mention.start)):
             continue
-        kinds = {k: _kind(first(groups[k])) for k in chain}
+        # the kinds of the chain's mentions, counted in all and per name group: a group's fellows are the
+        # others (counted once per chain, not once per mention against every other: a list of thousands of
+        # names, a table pasted as text, stays linear)
+        counts: dict[tuple[str, str], int] = {}
+        own: dict[int, dict[tuple[str, str], int]] = {}
         for k in chain:
-            others = [kinds[h] for h in chain if groups[h] != groups[k]]
-            if not others:
+            kind = _kind(first(groups[k]))
+            counts[kind] = counts.get(kind, 0) + 1
+            mine = own.setdefault(groups[k], {})
+            mine[kind] = mine.get(kind, 0) + 1
+        for g, mine in own.items():
+            n = len(chain) - sum(mine.values())
+            if not n:
                 continue
-            kind = max(set(others), key=lambda x: (others.count(x), x))
-            if kind[0] and 3 * others.count(kind) >= 2 * len(others):
-                out[groups[k]] = kind
+            # the most frequent kind among the others (ties: the greater kind, as tuples compare)
+            count, kind = max((c - mine.get(x, 0), x) for x, c in counts.items() if c > mine.get(x, 0))
+            if kind[0] and 3 * count >= 2 * n:
+                out[g] = kind
     return out
 
 
