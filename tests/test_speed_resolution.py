@@ -330,6 +330,21 @@ def test_coherence_matrix_answers_as_the_plain_form(documents):
         assert _bits(f) == _bits(p), [c.name for c in case[0][0][:3]]
 
 
+def test_coherence_a_stretch_of_columns_at_a_time_answers_as_all_at_once(documents, monkeypatch):
+    """A document too long for one matrix is taken a few columns at a time: the same bits, however few."""
+    cases = []
+    for text, detections in documents[:300]:
+        lists = [d.candidates for d in detections]
+        groups = _name_groups([normalize(d.mention.text) for d in detections])
+        ctx = context_from_votes(mention_votes(lists))
+        cases.append((lists, [base_scores(c, ctx, Weights()) for c in lists], groups))
+    whole = [coherence(*case) for case in cases]
+    assert sum(x > 0 for f in whole for terms in f for x in terms) > 100
+    for cells in (1, 7, 60):
+        monkeypatch.setattr(R, "_COHERENCE_CELLS", cells)
+        assert [_bits(coherence(*case)) for case in cases] == [_bits(f) for f in whole], cells
+
+
 def test_rank_answers_as_the_plain_form(documents, monkeypatch):
     """Rounding only the candidates that can reach the top, the final scores from the base scores at hand, the
     regions' tests worked out once: the same candidates, order and score bits, rounded or not."""

@@ -611,7 +611,9 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
     """The coherence term of every candidate of every group, all groups in one array pass.
 
     Every contributing row meets every candidate of the document in one matrix (a row
-    per contributing candidate, a column per candidate); the support of a candidate is
+    per contributing candidate, a column per candidate; in a document so long that the
+    matrix would pass :data:`_COHERENCE_CELLS` cells, a stretch of columns at a time, each
+    column's arithmetic the same); the support of a candidate is
     then the sum, over the other groups in ascending id order, of the best closeness of
     that group's rows (added one group at a time, as a per-group loop would, so the sums
     round alike).
@@ -663,44 +665,59 @@ def _coherence_terms(candidate_lists: Sequence[Sequence[Candidate]], first_of: M
     radius = values[2 * k:3 * k] / thousand
     cos_lat = np.cos(rad[:k])
     half = (rad / two).reshape(2, k)
-    # [0]: sin²(Δφ/2), [1]: sin²(Δλ/2); candidate minus row, as each candidate meets each row. The steps below
-    # work in place: the arrays are small, and each allocation costs as much as the step
-    sq = half[:, None, :n] - half[:, n:, None]
-    np.square(np.sin(sq, sq), sq)
-    a = cos_lat[n:, None] * cos_lat[None, :n]
-    a *= sq[1]
-    a += sq[0]  # sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2)
-    np.arcsin(np.sqrt(np.minimum(a, one, out=a), a), a)
-    a *= diameter  # km
-    a -= radius[n:, None]
-    a -= radius[:n]
-    eff = np.maximum(a, zero, out=a)  # km beyond both areas' edges
-    eff /= w.coherence_km
-    # np.clip(1 - eff, 0, 1)'s result, without its per-call overhead (it selects, as maximum does); with a
-    # positive reach, eff is never negative, so 1 - eff is never above 1
-    close = np.maximum(np.subtract(one, eff, eff), zero, out=eff)
-    if not w.coherence_km > 0:
-        np.minimum(close, 1.0, out=close)
-    close *= values[3 * k:, None]
-    # per candidate, the closest row of each other group (its own group's zeroed), groups in id order
-    if len(starts) == m:
-        best = close  # one row per group: its closeness is its best
-    elif len(starts) > 1:
-        best = np.maximum.reduceat(close, starts, axis=0)
-    else:
-        best = close.max(axis=0, keepdims=True)
+    prior = values[3 * k:, None]
     blocks = sorted(block_group)
-    if blocks != block_group:
-        best = best[[block_group.index(h) for h in blocks]]
+    order = None if blocks == block_group else [b for _, b in sorted(zip(block_group, range(len(block_group))))]
     column = {h: b for b, h in enumerate(blocks)}
+    # each group's own columns, zeroed in its row of best closeness below
+    own: list[tuple[int, int, int]] = []
     pos = 0
     for g, cands in owners:
         if g in column:
-            best[column[g], pos:pos + len(cands)] = 0.0
+            own.append((column[g], pos, pos + len(cands)))
         pos += len(cands)
-    # the groups added one at a time, in id order, as a running sum does (a reduction over rows could pair them
-    # otherwise)
-    support = best[0] if len(best) == 1 else np.add.accumulate(best, 0)[-1]  # np.cumsum, without its wrapper
+    # the columns are independent: a document of thousands of names is taken a stretch of columns at a time,
+    # so that the matrices stay small (the one stretch of an ordinary document is all its columns)
+    width = n if m * n <= _COHERENCE_CELLS else max(1, _COHERENCE_CELLS // m)
+    parts = []
+    for c0 in range(0, n, width):
+        c1 = min(n, c0 + width)
+        # [0]: sin²(Δφ/2), [1]: sin²(Δλ/2); candidate minus row, as each candidate meets each row. The steps
+        # below work in place: the arrays are small, and each allocation costs as much as the step
+        sq = half[:, None, c0:c1] - half[:, n:, None]
+        np.square(np.sin(sq, sq), sq)
+        a = cos_lat[n:, None] * cos_lat[None, c0:c1]
+        a *= sq[1]
+        a += sq[0]  # sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2)
+        np.arcsin(np.sqrt(np.minimum(a, one, out=a), a), a)
+        a *= diameter  # km
+        a -= radius[n:, None]
+        a -= radius[c0:c1]
+        eff = np.maximum(a, zero, out=a)  # km beyond both areas' edges
+        eff /= w.coherence_km
+        # np.clip(1 - eff, 0, 1)'s result, without its per-call overhead (it selects, as maximum does); with a
+        # positive reach, eff is never negative, so 1 - eff is never above 1
+        close = np.maximum(np.subtract(one, eff, eff), zero, out=eff)
+        if not w.coherence_km > 0:
+            np.minimum(close, 1.0, out=close)
+        close *= prior
+        # per candidate, the closest row of each other group (its own group's zeroed), groups in id order
+        if len(starts) == m:
+            best = close  # one row per group: its closeness is its best
+        elif len(starts) > 1:
+            best = np.maximum.reduceat(close, starts, axis=0)
+        else:
+            best = close.max(axis=0, keepdims=True)
+        if order is not None:
+            best = best[order]
+        for row, lo, hi in own:
+            if lo < c1 and c0 < hi:
+                best[row, max(lo, c0) - c0:min(hi, c1) - c0] = 0.0
+        # the groups added one at a time, in id order, as a running sum does (a reduction over rows could pair
+        # them otherwise)
+        total = best[0] if len(best) == 1 else np.add.accumulate(best, 0)[-1]  # np.cumsum, without its wrapper
+        parts.append(total if width == n else total.copy())  # (a row keeps its whole matrix alive)
+    support = parts[0] if len(parts) == 1 else np.concatenate(parts)
     np.negative(support, out=support)
     np.exp(support, out=support)
     np.subtract(one, support, out=support)
@@ -733,6 +750,8 @@ def _numpy_constants() -> tuple:
 
 #: features that neither give nor receive coherence (the country term speaks for them)
 _NO_COHERENCE = frozenset({"country", "continent"})
+#: the most cells (rows × columns) of the coherence matrices taken at once: about 32 MB an array
+_COHERENCE_CELLS = 4_000_000
 
 
 _LAT, _LON, _UNCERTAINTY_M = attrgetter("lat"), attrgetter("lon"), attrgetter("uncertainty_m")
