@@ -6,7 +6,8 @@ are returned beside the good articles so a run keeps everything it can read.
 Supported files
 ---------------
 ``.txt`` / ``.text``
-    UTF-8 (with or without BOM); cp1252 as a fallback, reported as a warning.
+    UTF-8 (with or without BOM), or UTF-16/UTF-32 with their BOM; cp1252 as a fallback, reported as a
+    warning. A file with a NUL byte in its first 8,000 bytes is not text: it is skipped, with a problem said.
 ``.html`` / ``.htm``
     Tags removed (``<script>``/``<style>`` dropped), block elements become line
     breaks, entities decoded; ``<title>`` and ``<meta name=date>``-style tags
@@ -19,6 +20,7 @@ Supported files
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -105,9 +107,29 @@ def parse_html(markup: str) -> tuple[str, str, str | None]:
     return text, unescape(" ".join("".join(parser.title).split())), date
 
 
-def _decode(raw: bytes, path: str, problems: list[Problem]) -> str:
+#: the byte-order marks a text editor may write, and their encodings (UTF-32's marks first: they start as UTF-16's)
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+#: how far a file is searched for a NUL byte, which no text file holds (the rule git and grep use)
+_BINARY_PROBE = 8000
+
+
+def _decode(raw: bytes, path: str, problems: list[Problem]) -> str | None:
+    """The text of a file's bytes, or ``None`` (with a problem said) when they are not text."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):  # "Unicode text" as Windows saves it, say
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                problems.append(Problem(path, f"starts as {encoding.upper()} but is not ({exc.reason} at byte "
+                                              f"{exc.start}); skipped — re-save the file as UTF-8"))
+                return None
+    if b"\0" in raw[:_BINARY_PROBE]:
+        problems.append(Problem(path, "not text (NUL bytes: an image, an archive, a PDF, or UTF-16 without its "
+                                      "byte-order mark?); skipped — save the article as UTF-8 text"))
+        return None
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         problems.append(Problem(path, f"not valid UTF-8 ({exc.reason} at byte {exc.start}); read as cp1252 instead — "
                                       "re-save the file as UTF-8 to silence this", fatal=False))
@@ -202,6 +224,8 @@ def read_articles(inputs: Sequence[str | Path]) -> tuple[list[Article], list[Pro
             problems.append(Problem(str(path), f"cannot read: {exc.strerror}; check permissions"))
             continue
         text = _decode(raw, str(path), problems)
+        if text is None:
+            continue
         if kind == "jsonl":
             batch = list(_read_jsonl(path, text, problems))
         else:

@@ -174,6 +174,17 @@ def test_one_bad_input_does_not_lose_the_others(tmp_path):
     assert {p.canonical_name for p in res.places} >= {"Ben Gardane", "Şabrātah"}
 
 
+def test_unicode_text_with_a_byte_order_mark_is_read_and_binary_files_are_skipped(tmp_path):
+    (tmp_path / "windows.txt").write_bytes("Militants attacked Ben Guerdane, Tunisia.".encode("utf-16"))
+    (tmp_path / "wide.txt").write_bytes("Sabratha, Libya, was hit.".encode("utf-32"))
+    (tmp_path / "photo.txt").write_bytes(bytes(range(256)) * 40)  # a binary file under a text name
+    arts, probs = read_articles([tmp_path])
+    assert {a.id: a.text for a in arts} == {"windows": "Militants attacked Ben Guerdane, Tunisia.",
+                                             "wide": "Sabratha, Libya, was hit."}
+    assert [(Path(p.path).name, p.fatal) for p in probs] == [("photo.txt", True)]
+    assert "not text" in probs[0].message and "UTF-8" in probs[0].message
+
+
 def test_read_html_and_markdown(tmp_path):
     (tmp_path / "a.html").write_text("<html><head><title>Raid</title><script>var x='Paris'</script></head>"
                                      "<body><p>Clashes in Ben Guerdane &amp; Zarzis.</p></body></html>")
