@@ -121,9 +121,11 @@ def _decode(raw: bytes, path: str, problems: list[Problem]) -> str | None:
             try:
                 return raw.decode(encoding)
             except UnicodeDecodeError as exc:
-                problems.append(Problem(path, f"starts as {encoding.upper()} but is not ({exc.reason} at byte "
-                                              f"{exc.start}); skipped — re-save the file as UTF-8"))
-                return None
+                name = encoding.removesuffix("-sig").upper()
+                problems.append(Problem(path, f"marked as {name} but not valid {name} ({exc.reason} at byte "
+                                              f"{exc.start}); what cannot be read is replaced by '\ufffd' — "
+                                              "re-save the file as UTF-8", fatal=False))
+                return raw.decode(encoding, errors="replace")
     if b"\0" in raw[:_BINARY_PROBE]:
         problems.append(Problem(path, "not text (NUL bytes: an image, an archive, a PDF, or UTF-16 without its "
                                       "byte-order mark?); skipped — save the article as UTF-8 text"))

@@ -178,11 +178,15 @@ def test_unicode_text_with_a_byte_order_mark_is_read_and_binary_files_are_skippe
     (tmp_path / "windows.txt").write_bytes("Militants attacked Ben Guerdane, Tunisia.".encode("utf-16"))
     (tmp_path / "wide.txt").write_bytes("Sabratha, Libya, was hit.".encode("utf-32"))
     (tmp_path / "photo.txt").write_bytes(bytes(range(256)) * 40)  # a binary file under a text name
+    # marked as UTF-8, with one byte that is not: the rest is still read as UTF-8
+    (tmp_path / "marked.txt").write_bytes(b"\xef\xbb\xbfZarzis \xff and M\xc3\xa9denine")
     arts, probs = read_articles([tmp_path])
     assert {a.id: a.text for a in arts} == {"windows": "Militants attacked Ben Guerdane, Tunisia.",
-                                             "wide": "Sabratha, Libya, was hit."}
-    assert [(Path(p.path).name, p.fatal) for p in probs] == [("photo.txt", True)]
-    assert "not text" in probs[0].message and "UTF-8" in probs[0].message
+                                             "wide": "Sabratha, Libya, was hit.",
+                                             "marked": "Zarzis \ufffd and Médenine"}
+    assert sorted((Path(p.path).name, p.fatal) for p in probs) == [("marked.txt", False), ("photo.txt", True)]
+    binary = next(p for p in probs if p.fatal)
+    assert "not text" in binary.message and "UTF-8" in binary.message
 
 
 def test_read_html_and_markdown(tmp_path):
